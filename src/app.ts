@@ -1,0 +1,80 @@
+/**
+ * createApp(): the one orchestrator. It wires the schema, Apollo Server, the context factory and the HTTP
+ * routes onto an express app that it never starts listening; src/server.ts does that, tests import this.
+ *
+ * Routes: POST|GET /graphql (the API), GET /healthz (the process is up), GET /readyz (the database answers).
+ */
+import express, { type ErrorRequestHandler } from 'express';
+import cors from 'cors';
+import type { GraphQLSchema } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { contextFactory, type Context } from './context';
+import { createSchema } from './schema';
+import { databaseOutagePlugin, formatErrorFor } from './error-format';
+import type { Settings } from './settings';
+
+export interface App {
+  express: express.Express;
+  apollo: ApolloServer<Context>;
+  schema: GraphQLSchema;
+  /** Stops Apollo; the caller closes the HTTP server and the ORM it owns. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+export async function createApp({ orm, settings }: { orm: MikroORM; settings: Settings }): Promise<App> {
+  const schema = await createSchema();
+  const development = settings.nodeEnv === 'development';
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: settings.introspection,
+    // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: development,
+    formatError: formatErrorFor(development),
+    plugins: [ApolloServerPluginLandingPageDisabled(), databaseOutagePlugin],
+  });
+  await apollo.start();
+
+  const createContext = contextFactory(orm, settings);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await Promise.race([
+        orm.em.getConnection().execute('select 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), READY_TIMEOUT_MS).unref()),
+      ]);
+      res.json({ status: 'ok', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    cors(settings.corsOrigins ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600 } : { origin: false }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(req.headers.authorization) }),
+  );
+
+  // Malformed JSON or an oversized body: answer in GraphQL's error shape rather than express's HTML page.
+  const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+    const status = typeof error?.status === 'number' ? error.status : 500;
+    if (status >= 500) return next(error);
+    res.status(status).json({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+  };
+  app.use(bodyErrors);
+
+  return { express: app, apollo, schema, stop: () => apollo.stop() };
+}

@@ -1,0 +1,26 @@
+/**
+ * The @Authorized policy, with DRF's split between 401 and 403: an anonymous caller gets 401
+ * (NotAuthenticated, with WWW-Authenticate), an authenticated one without the role gets 403.
+ * type-graphql's own failure would answer HTTP 200 with code UNAUTHORIZED, so this checker throws instead.
+ *
+ * Roles: `STAFF` (is_staff, or a superuser) and `SUPERUSER` (is_superuser). Listing several means any of them.
+ */
+import type { AuthChecker } from 'type-graphql';
+import type { Context } from './context';
+import { NotAuthenticated, PermissionDenied } from './errors';
+import type { User } from './users/user.entity';
+
+export const Role = { STAFF: 'STAFF', SUPERUSER: 'SUPERUSER' } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+function hasRole(user: User, role: string): boolean {
+  if (role === Role.SUPERUSER) return user.isSuperuser;
+  if (role === Role.STAFF) return user.isStaff || user.isSuperuser;
+  return false;
+}
+
+export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
+  if (!context.user) throw new NotAuthenticated(context.settings.authKeyword);
+  if (roles.length > 0 && !roles.some((role) => hasRole(context.user!, role))) throw new PermissionDenied();
+  return true;
+};

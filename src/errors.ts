@@ -1,0 +1,103 @@
+/**
+ * The errors this API answers with, each defined once with a stable `extensions.code` and HTTP status
+ * (DRF's APIException subclasses, mapped to GraphQL).
+ *
+ * | class                 | code                  | HTTP | when                                               |
+ * |-----------------------|-----------------------|------|----------------------------------------------------|
+ * | AuthenticationFailed  | UNAUTHENTICATED       | 401  | a bad Authorization header                         |
+ * | NotAuthenticated      | UNAUTHENTICATED       | 401  | anonymous caller on an @Authorized field           |
+ * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
+ * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
+ * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
+ * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
+ *
+ * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
+ * to the form as `graphQLErrors` rather than as a network failure. Apollo Server reads `extensions.http`
+ * (status, and headers as a Map) and strips it from the response body.
+ */
+import { GraphQLError } from 'graphql';
+
+function httpExtension(status: number, headers?: Record<string, string>) {
+  return { status, headers: new Map(Object.entries(headers ?? {})) };
+}
+
+export class AuthenticationFailed extends GraphQLError {
+  constructor(message: string, keyword: string) {
+    super(message, {
+      extensions: { code: 'UNAUTHENTICATED', http: httpExtension(401, { 'www-authenticate': keyword }) },
+    });
+  }
+}
+
+export class NotAuthenticated extends AuthenticationFailed {
+  constructor(keyword: string) {
+    super('Authentication credentials were not provided.', keyword);
+  }
+}
+
+export class PermissionDenied extends GraphQLError {
+  constructor(message = 'You do not have permission to perform this action.') {
+    super(message, { extensions: { code: 'FORBIDDEN', http: httpExtension(403) } });
+  }
+}
+
+export class ValidationError extends GraphQLError {
+  constructor(message: string, field?: string) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+  }
+}
+
+export class NotFound extends GraphQLError {
+  constructor(message = 'Not found.') {
+    super(message, { extensions: { code: 'NOT_FOUND' } });
+  }
+}
+
+export class ServiceUnavailable extends GraphQLError {
+  constructor(message = 'The database is unavailable. Try again shortly.') {
+    super(message, { extensions: { code: 'SERVICE_UNAVAILABLE', http: httpExtension(503, { 'retry-after': '1' }) } });
+  }
+}
+
+/** Codes whose messages are meant for clients; anything else is masked in production. */
+export const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** True when an error means "the database is not reachable", as opposed to a bug or bad data. */
+export function isConnectionError(error: unknown): boolean {
+  let e: any = error;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause ?? e.originalError ?? e.previous) {
+    if (CONNECTION_ERROR_CODES.has(e.code)) return true;
+    if (e.name === 'ConnectionException' || e.name === 'KnexTimeoutError') return true;
+    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,6 @@
+/** Every migration, in order. Add new ones at the end (`npx mikro-orm migration:create` writes the class). */
+import { Migration20261123000000_initial } from './Migration20261123000000_initial';
+
+export const migrationsList = [
+  { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+];

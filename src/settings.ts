@@ -1,0 +1,136 @@
+/**
+ * Every setting of the server, read from the environment in this one place (as knox's `settings.py`).
+ *
+ * | variable           | default                          | meaning                                                   |
+ * |--------------------|----------------------------------|-----------------------------------------------------------|
+ * | PORT               | 4000                             | HTTP port (0 picks a free one)                            |
+ * | HOST               | 127.0.0.1                        | interface to listen on (0.0.0.0 for all)                  |
+ * | DATABASE_URL       | (unset: embedded PostgreSQL)     | postgres://user:pass@host:port/db; created if missing     |
+ * | DATA_DIR           | <project>/.data                  | where the embedded PostgreSQL keeps its files             |
+ * | AUTH_KEYWORD       | Token                            | the Authorization scheme, e.g. Bearer                     |
+ * | BCRYPT_ROUNDS      | 12                               | bcrypt cost, 4..15 (tests use 4)                          |
+ * | CORS_ORIGINS       | (unset: same origin only)        | comma-separated origins, or * for any                     |
+ * | NODE_ENV           | development                      | production hides stack traces and masks internal errors   |
+ * | INTROSPECTION      | true outside production          | allow schema introspection                                |
+ * | WEB_CONCURRENCY    | cores in production, else 1      | worker processes sharing the port                         |
+ * | DB_POOL_SIZE       | 10                               | database connections per worker                           |
+ * | LOG_LEVEL          | info                             | silent, error, info or debug (debug logs SQL)             |
+ *
+ * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+
+export interface Settings {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  authKeyword: string;
+  bcryptRounds: number;
+  corsOrigins: string[] | '*' | undefined;
+  nodeEnv: NodeEnv;
+  introspection: boolean;
+  webConcurrency: number;
+  dbPoolSize: number;
+  logLevel: LogLevel;
+}
+
+/** The project root, whether running from `src` (vitest) or from `dist/src` (node). */
+export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new SettingsError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new SettingsError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SettingsError('DATABASE_URL must be a URL such as postgres://user:password@localhost:5432/authtoken');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new SettingsError(`DATABASE_URL must start with postgres://, got "${url.protocol}//"`);
+  }
+  if (url.pathname.length <= 1) {
+    throw new SettingsError('DATABASE_URL must name a database, e.g. postgres://localhost:5432/authtoken');
+  }
+  return raw;
+}
+
+function corsOrigins(env: Env): Settings['corsOrigins'] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return undefined;
+  if (raw === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) {
+      throw new SettingsError(`CORS_ORIGINS entries must be origins such as https://app.example.com, got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
+export function loadSettings(env: Env = process.env): Settings {
+  const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
+  const production = nodeEnv === 'production';
+  const authKeyword = env.AUTH_KEYWORD?.trim() || 'Token';
+  // The keyword becomes a header token and the WWW-Authenticate value: RFC 7235 token characters only.
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(authKeyword)) {
+    throw new SettingsError(`AUTH_KEYWORD must be a single word such as Token or Bearer, got "${authKeyword}"`);
+  }
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    databaseUrl: databaseUrl(env),
+    dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(projectRoot, '.data')),
+    authKeyword,
+    bcryptRounds: integer(env, 'BCRYPT_ROUNDS', 12, 4, 15),
+    corsOrigins: corsOrigins(env),
+    nodeEnv,
+    introspection: boolean(env, 'INTROSPECTION', !production),
+    webConcurrency: integer(env, 'WEB_CONCURRENCY', production ? os.availableParallelism() : 1, 1, 64),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 100),
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
+  };
+}

@@ -1,0 +1,19 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { User } from './user.entity';
+import { RegisterInput } from './user.inputs';
+import { createUser } from './user.service';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
+  async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
+    return createUser(em, input, settings.bcryptRounds);
+  }
+
+  @Authorized()
+  @Query(() => User, { description: 'The authenticated user.' })
+  me(@Ctx() { user }: Context): User {
+    return user!;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Validation for new users, after Django's user model and its default password validators. Each failure is
+ * a ValidationError naming the field. The username is trimmed (as DRF's CharField does); the password never is.
+ */
+import { ValidationError } from '../errors';
+import { BCRYPT_MAX_BYTES } from './passwords';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string;
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+export type CleanUser = Required<{ [K in keyof NewUser]: string }>;
+
+const USERNAME = /^[\w.@+-]+$/u;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function cleanUsername(raw: string): string {
+  const username = raw.trim();
+  if (!username) throw new ValidationError('username: This field may not be blank.', 'username');
+  if (username.length > 150) throw new ValidationError('username: Ensure this field has no more than 150 characters.', 'username');
+  if (!USERNAME.test(username)) {
+    throw new ValidationError(
+      'username: Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+      'username',
+    );
+  }
+  return username;
+}
+
+export function cleanEmail(raw: string): string {
+  const email = raw.trim();
+  if (!email) throw new ValidationError('email: This field may not be blank.', 'email');
+  if (email.length > 254 || !EMAIL.test(email)) throw new ValidationError('email: Enter a valid email address.', 'email');
+  return email;
+}
+
+export function validatePassword(password: string): void {
+  if (password.length < 8) {
+    throw new ValidationError('password: This password is too short. It must contain at least 8 characters.', 'password');
+  }
+  if (/^\d+$/.test(password)) throw new ValidationError('password: This password is entirely numeric.', 'password');
+  if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES) {
+    throw new ValidationError(
+      `password: This password is too long. It must contain at most ${BCRYPT_MAX_BYTES} bytes.`,
+      'password',
+    );
+  }
+}
+
+function cleanName(raw: string | null | undefined, field: 'firstName' | 'lastName'): string {
+  const name = (raw ?? '').trim();
+  if (name.length > 150) throw new ValidationError(`${field}: Ensure this field has no more than 150 characters.`, field);
+  return name;
+}
+
+export function cleanNewUser(input: NewUser): CleanUser {
+  const username = cleanUsername(input.username);
+  const email = cleanEmail(input.email);
+  validatePassword(input.password);
+  return {
+    username,
+    email,
+    password: input.password,
+    firstName: cleanName(input.firstName, 'firstName'),
+    lastName: cleanName(input.lastName, 'lastName'),
+  };
+}
