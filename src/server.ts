@@ -56,7 +56,9 @@ main().catch((error) => {
   if (error instanceof SettingsError) {
     console.error(`Configuration error: ${error.message}`);
   } else {
-    console.error('The server could not start:', error instanceof Error && error.name === 'EmbeddedDatabaseError' ? error.message : error);
+    // Our own start-up errors explain themselves; anything else is unexpected and keeps its stack.
+    const known = error instanceof Error && ['EmbeddedDatabaseError', 'DatabaseStartError'].includes(error.name);
+    console.error('The server could not start:', known ? error.message : error);
   }
   process.exit(1);
 });

@@ -11,6 +11,11 @@ import type { Settings } from '../settings';
 
 export const EMBEDDED_DATABASE_NAME = 'authtoken';
 
+/** The database could not be prepared at start-up; the message says which server and why, without a stack. */
+export class DatabaseStartError extends Error {
+  override name = 'DatabaseStartError';
+}
+
 export interface PreparedDatabase {
   url: string;
   /** Set when the embedded server was started here; stop it last. */
@@ -74,7 +79,8 @@ export async function prepareDatabase(settings: Settings): Promise<PreparedDatab
     }
   } catch (error) {
     await embedded?.stop();
-    throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DatabaseStartError(`Cannot use the database at ${describeUrl(url)}: ${reason}`, { cause: error });
   }
 }
 
