@@ -65,7 +65,9 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     '/graphql',
     cors(settings.corsOrigins ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600 } : { origin: false }),
     express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(req.headers.authorization) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
+    }),
   );
 
   // Malformed JSON or an oversized body: answer in GraphQL's error shape rather than express's HTML page.

@@ -17,14 +17,16 @@ export interface Context {
   /** The token the request authenticated with, or null. */
   auth: Token | null;
   settings: Settings;
+  /** The client address (behind a proxy on loopback, the X-Forwarded-For client). */
+  ip: string;
 }
 
 export function contextFactory(orm: MikroORM, settings: Settings) {
-  return async function createContext(authorization: string | undefined): Promise<Context> {
+  return async function createContext(authorization: string | undefined, ip: string): Promise<Context> {
     const em = orm.em.fork();
     try {
       const authenticated = await authenticate(em, authorization, settings.authKeyword);
-      return { em, user: authenticated?.user ?? null, auth: authenticated?.token ?? null, settings };
+      return { em, user: authenticated?.user ?? null, auth: authenticated?.token ?? null, settings, ip };
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;

@@ -9,6 +9,7 @@
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
+ * | Throttled             | THROTTLED             | 429  | too many failed logins (with Retry-After)          |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
@@ -53,6 +54,16 @@ export class NotFound extends GraphQLError {
   }
 }
 
+/** DRF's Throttled, with its wording. */
+export class Throttled extends GraphQLError {
+  constructor(waitSeconds: number) {
+    const wait = Math.max(1, Math.ceil(waitSeconds));
+    super(`Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`, {
+      extensions: { code: 'THROTTLED', retryAfter: wait, http: httpExtension(429, { 'retry-after': String(wait) }) },
+    });
+  }
+}
+
 export class ServiceUnavailable extends GraphQLError {
   constructor(message = 'The database is unavailable. Try again shortly.') {
     super(message, { extensions: { code: 'SERVICE_UNAVAILABLE', http: httpExtension(503, { 'retry-after': '1' }) } });
@@ -65,6 +76,7 @@ export const PUBLIC_CODES = new Set([
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'THROTTLED',
   'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -15,6 +15,8 @@
  * | WEB_CONCURRENCY    | cores in production, else 1      | worker processes sharing the port                         |
  * | DB_POOL_SIZE       | 10                               | database connections per worker                           |
  * | LOG_LEVEL          | info                             | silent, error, info or debug (debug logs SQL)             |
+ * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
+ * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -37,6 +39,8 @@ export interface Settings {
   webConcurrency: number;
   dbPoolSize: number;
   logLevel: LogLevel;
+  loginFailureLimit: number;
+  loginFailureWindow: number;
 }
 
 /** The project root, whether running from `src` (vitest) or from `dist/src` (node). */
@@ -131,6 +135,8 @@ export function loadSettings(env: Env = process.env): Settings {
     introspection: boolean(env, 'INTROSPECTION', !production),
     webConcurrency: integer(env, 'WEB_CONCURRENCY', production ? os.availableParallelism() : 1, 1, 64),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 100),
+    loginFailureLimit: integer(env, 'LOGIN_FAILURE_LIMIT', 10, 0, 1_000_000),
+    loginFailureWindow: integer(env, 'LOGIN_FAILURE_WINDOW', 900, 1, 86_400),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
   };
 }

@@ -10,14 +10,17 @@ function payload(issued: IssuedToken): ObtainAuthTokenPayload {
 @Resolver()
 export class TokenResolver {
   @Mutation(() => ObtainAuthTokenPayload, {
-    description: "Returns the user's token, creating it if needed (DRF's obtain_auth_token). Public.",
+    description:
+      "Returns the user's token, creating it if needed (DRF's obtain_auth_token). Public. " +
+      'Repeated failures from one address for one username answer THROTTLED (HTTP 429) for a while.',
   })
   async obtainAuthToken(
     @Arg('username', () => String) username: string,
     @Arg('password', () => String) password: string,
-    @Ctx() { em, settings }: Context,
+    @Ctx() { em, settings, ip }: Context,
   ): Promise<ObtainAuthTokenPayload> {
-    return payload(await obtainAuthToken(em, username, password, settings.bcryptRounds));
+    const throttle = { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
+    return payload(await obtainAuthToken(em, username, password, settings.bcryptRounds, throttle));
   }
 
   @Authorized()

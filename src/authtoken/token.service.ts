@@ -3,7 +3,7 @@
  * `drf_create_token -r`. Keys are inserted, never upserted over an existing row.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '../errors';
+import { Throttled, ValidationError } from '../errors';
 import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
 import { generateKey } from './keys';
 
@@ -57,36 +57,70 @@ export async function deleteUserToken(em: EntityManager, userId: number): Promis
 }
 
 interface LoginRow {
-  id: number;
-  email: string;
-  password: string;
-  is_active: boolean;
+  id: number | null;
+  email: string | null;
+  password: string | null;
+  is_active: boolean | null;
   key: string | null;
+  failures: number;
+  wait: number | null;
+}
+
+/** Who is logging in, for the failed-login throttle (DRF leaves throttling to the user; its docs ask for it). */
+export interface LoginThrottle {
+  /** The client address. */
+  ip: string;
+  /** Failures per address and username before further attempts are refused; 0 turns the throttle off. */
+  limit: number;
+  windowSeconds: number;
 }
 
 /**
  * DRF's AuthTokenSerializer + ObtainAuthToken. Unknown user, wrong password and inactive user all give the
  * same error after the same bcrypt work, so neither the message nor the timing tells them apart.
+ *
+ * Failed attempts are counted per client address and username (in PostgreSQL, so every worker sees them);
+ * past the limit the answer is DRF's Throttled (429) before any hashing, so guessing also costs no CPU.
+ * A success clears the count. The happy path stays one query: the count rides along with the user lookup.
  */
 export async function obtainAuthToken(
   em: EntityManager,
   rawUsername: string,
   password: string,
   rounds: number,
+  throttle?: LoginThrottle,
 ): Promise<IssuedToken> {
   const username = rawUsername.trim();
   if (!username || !password) throw new ValidationError('Must include "username" and "password".');
+  const ident = `${throttle?.ip ?? ''}|${username.toLowerCase()}`;
+  const windowSeconds = throttle?.windowSeconds ?? 0;
 
-  // One query: the user and, when it exists, its token.
   const [row] = await em.getConnection().execute<LoginRow[]>(
-    `select u.id, u.email, u.password, u.is_active, t.key
-       from auth_user u left join authtoken_token t on t.user_id = u.id
-      where lower(u.username) = lower(?)`,
-    [username],
+    `select u.id, u.email, u.password, u.is_active, t.key, f.failures, f.wait
+       from (select count(*)::int as failures,
+                    extract(epoch from min(at) + make_interval(secs => ?) - now())::float as wait
+               from authtoken_login_failure
+              where ident = ? and at > now() - make_interval(secs => ?)) f
+       left join auth_user u on lower(u.username) = lower(?)
+       left join authtoken_token t on t.user_id = u.id`,
+    [windowSeconds, ident, windowSeconds, username],
   );
-  const valid = row ? await verifyPassword(password, row.password) : await verifyAgainstDummy(password, rounds);
-  if (!row || !valid || !row.is_active) throw new ValidationError(BAD_CREDENTIALS);
+  if (throttle && throttle.limit > 0 && row.failures >= throttle.limit) throw new Throttled(row.wait ?? windowSeconds);
+
+  const valid = row.password ? await verifyPassword(password, row.password) : await verifyAgainstDummy(password, rounds);
+  if (!row.id || !valid || !row.is_active) {
+    if (throttle && throttle.limit > 0) {
+      // Old rows go with each new failure, so the table holds at most one window of failures.
+      await em.getConnection().execute(
+        `with expired as (delete from authtoken_login_failure where at <= now() - make_interval(secs => ?))
+         insert into authtoken_login_failure (ident, at) values (?, now())`,
+        [windowSeconds, ident],
+      );
+    }
+    throw new ValidationError(BAD_CREDENTIALS);
+  }
+  if (row.failures > 0) await em.getConnection().execute('delete from authtoken_login_failure where ident = ?', [ident]);
 
   const token = row.key ?? (await getOrCreateToken(em, row.id));
-  return { token, userId: row.id, email: row.email };
+  return { token, userId: row.id, email: row.email! };
 }
