@@ -75,3 +75,26 @@ describe('obtainAuthToken with LOGIN_FAILURE_LIMIT=0', () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe('a successful obtainAuthToken', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('records the login time in lastLogin, which DRF leaves empty for token logins', async () => {
+    const user = await makeUser(server.orm, { username: 'returning', password: 'right password' });
+    expect(user.lastLogin).toBeNull();
+    const login = await server.graphql(LOGIN, { variables: { u: 'returning', p: 'right password' } });
+    const me = await server.graphql('{ me { lastLogin } }', { token: login.body.data.obtainAuthToken.token });
+    expect(Date.now() - Date.parse(me.body.data.me.lastLogin)).toBeLessThan(60_000);
+  });
+
+  it('leaves lastLogin alone when the password is wrong', async () => {
+    await makeUser(server.orm, { username: 'unlucky', password: 'right password' });
+    await server.graphql(LOGIN, { variables: { u: 'unlucky', p: 'wrong password' } });
+    const rows = await server.orm.em.getConnection().execute("select last_login from auth_user where username = 'unlucky'");
+    expect(rows[0].last_login).toBeNull();
+  });
+});
