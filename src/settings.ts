@@ -31,6 +31,8 @@ export interface Settings {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** False when DATA_DIR was not set: the embedded database may then move somewhere it can run (see embedded.ts). */
+  dataDirExplicit: boolean;
   authKeyword: string;
   bcryptRounds: number;
   corsOrigins: string[] | '*' | undefined;
@@ -128,6 +130,7 @@ export function loadSettings(env: Env = process.env): Settings {
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl: databaseUrl(env),
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(projectRoot, '.data')),
+    dataDirExplicit: Boolean(env.DATA_DIR?.trim()),
     authKeyword,
     bcryptRounds: integer(env, 'BCRYPT_ROUNDS', 12, 4, 15),
     corsOrigins: corsOrigins(env),

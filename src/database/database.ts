@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { initOrm, migrate } from './orm';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from './embedded';
 import type { Settings } from '../settings';
 
 export const EMBEDDED_DATABASE_NAME = 'authtoken';
@@ -66,7 +66,8 @@ export async function prepareDatabase(settings: Settings): Promise<PreparedDatab
   let embedded: EmbeddedDatabase | undefined;
   let url = settings.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(settings.dataDir, 'postgres') });
+    const dataDir = usableDataDir(path.join(settings.dataDir, 'postgres'), settings.dataDirExplicit);
+    embedded = await startEmbeddedPostgres({ dataDir });
     url = withDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
   }
   try {
