@@ -6,8 +6,9 @@ import { authChecker } from './auth-checker';
 import { UserResolver } from './users/user.resolver';
 import { TokenResolver } from './authtoken/token.resolver';
 import { ProductResolver } from './products/product.resolver';
+import { AdminResolver } from './admin/admin.resolver';
 
-export const resolvers = [UserResolver, TokenResolver, ProductResolver] as const;
+export const resolvers = [UserResolver, TokenResolver, ProductResolver, AdminResolver] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
   // Input checks live in the resolvers' validation functions, so class-validator is not wired in.

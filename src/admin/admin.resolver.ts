@@ -1,0 +1,78 @@
+/**
+ * The admin API (DRF's TokenAdmin and Django's user admin, as GraphQL). Staff only: anonymous callers get
+ * 401, authenticated non-staff 403 (src/auth-checker.ts). Pages default to 20 items, at most 100.
+ */
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { createUserToken } from '../authtoken/create-user-token';
+import { Token } from '../authtoken/token.entity';
+import { User } from '../users/user.entity';
+import { createUserAsStaff, deleteTokenByKey, listTokens, listUsers, setUserActive } from './admin.service';
+import { CreateUserInput, TokenPage, UserPage } from './admin.types';
+
+// The issue's contract spells the page arguments as nullable `Int`; an explicit null means the default.
+const DEFAULT_PAGE_SIZE = 20;
+
+@Authorized('STAFF')
+@Resolver()
+export class AdminResolver {
+  @Query(() => UserPage, { description: 'Users whose username or email contains `search` (any case), newest first. Staff only.' })
+  users(
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('limit', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) limit: number | null,
+    @Arg('offset', () => Int, { nullable: true, defaultValue: 0 }) offset: number | null,
+    @Ctx() { em }: Context,
+  ): Promise<UserPage> {
+    return listUsers(em, { search, limit: limit ?? DEFAULT_PAGE_SIZE, offset: offset ?? 0 });
+  }
+
+  @Query(() => TokenPage, {
+    description: "Tokens whose user's username or email contains `search` (any case), newest first. Staff only.",
+  })
+  tokens(
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('limit', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) limit: number | null,
+    @Arg('offset', () => Int, { nullable: true, defaultValue: 0 }) offset: number | null,
+    @Ctx() { em }: Context,
+  ): Promise<TokenPage> {
+    return listTokens(em, { search, limit: limit ?? DEFAULT_PAGE_SIZE, offset: offset ?? 0 });
+  }
+
+  @Mutation(() => Token, {
+    description:
+      "The user's token, created if missing (the admin's Add Token); `reset` replaces it and the old key stops " +
+      'working at once (`manage create-token -r`). An unknown username is BAD_USER_INPUT. Staff only.',
+  })
+  createToken(
+    @Arg('username', () => String) username: string,
+    @Arg('reset', () => Boolean, { defaultValue: false }) reset: boolean,
+    @Ctx() { em }: Context,
+  ): Promise<Token> {
+    return createUserToken(em, username.trim(), reset);
+  }
+
+  @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
+  deleteToken(@Arg('key', () => String) key: string, @Ctx() { em }: Context): Promise<boolean> {
+    return deleteTokenByKey(em, key);
+  }
+
+  @Mutation(() => User, {
+    description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
+  })
+  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em, user, settings }: Context): Promise<User> {
+    return createUserAsStaff(em, user!, input, settings.bcryptRounds);
+  }
+
+  @Mutation(() => User, {
+    description:
+      "Activates or deactivates a user; an inactive user's token answers 401 at once. Changing staff or " +
+      'superusers needs a superuser (403); nobody may deactivate themselves. Staff only.',
+  })
+  setUserActive(
+    @Arg('id', () => ID) id: string,
+    @Arg('active', () => Boolean) active: boolean,
+    @Ctx() { em, user }: Context,
+  ): Promise<User> {
+    return setUserActive(em, user!, id, active);
+  }
+}

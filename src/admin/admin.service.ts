@@ -1,0 +1,89 @@
+/**
+ * What staff can do, after DRF's TokenAdmin and Django's UserAdmin: list and search users and tokens, add
+ * and delete tokens, add users, (de)activate them. The resolver only maps arguments; the rules live here.
+ *
+ * Escalation rule (Django's admin lets only superusers grant is_staff/is_superuser): staff may create and
+ * (de)activate ordinary users; creating staff or superusers, or changing a staff or superuser account,
+ * needs a superuser (403 otherwise).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NotFound, PermissionDenied, ValidationError } from '../errors';
+import { Token } from '../authtoken/token.entity';
+import { User } from '../users/user.entity';
+import { createUser } from '../users/user.service';
+import { checkPage, parseId } from '../validation';
+import { searchPattern, userMatching } from './admin.search';
+import type { CreateUserInput, TokenPage, UserPage } from './admin.types';
+
+export interface PageQuery {
+  search?: string | null;
+  limit: number;
+  offset: number;
+}
+
+const TOKEN_KEY_MAX = 40;
+
+/** Users whose username or email contains the search, newest (highest id) first. */
+export async function listUsers(em: EntityManager, { search, limit, offset }: PageQuery): Promise<UserPage> {
+  checkPage(limit, offset);
+  const pattern = searchPattern(search);
+  const where = pattern ? userMatching(pattern) : {};
+  const [items, total] = await Promise.all([
+    em.find(User, where, { orderBy: { id: 'desc' }, limit, offset }),
+    em.count(User, where),
+  ]);
+  return { items, total };
+}
+
+/** Tokens whose user's username or email contains the search, newest first. */
+export async function listTokens(em: EntityManager, { search, limit, offset }: PageQuery): Promise<TokenPage> {
+  checkPage(limit, offset);
+  const pattern = searchPattern(search);
+  const where = pattern ? { user: userMatching(pattern) } : {};
+  const [items, total] = await Promise.all([
+    em.find(Token, where, { populate: ['user'], orderBy: { created: 'desc', key: 'desc' }, limit, offset }),
+    em.count(Token, where),
+  ]);
+  return { items, total };
+}
+
+/** Deletes a token by its key; its user is unauthenticated from the next request on. */
+export async function deleteTokenByKey(em: EntityManager, rawKey: string): Promise<true> {
+  const key = rawKey.trim();
+  if (!key) throw new ValidationError('key: This field may not be blank.', 'key');
+  if (key.length > TOKEN_KEY_MAX) throw new ValidationError(`key: Ensure this field has no more than ${TOKEN_KEY_MAX} characters.`, 'key');
+  const deleted = await em.nativeDelete(Token, { key });
+  if (deleted === 0) throw new NotFound('No Token matches the given query.');
+  return true;
+}
+
+function mayManage(actor: User, target: { isStaff: boolean; isSuperuser: boolean }): boolean {
+  return actor.isSuperuser || (!target.isStaff && !target.isSuperuser);
+}
+
+/** Staff create ordinary users; only a superuser creates staff or superusers. */
+export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, rounds: number): Promise<User> {
+  const isSuperuser = input.isSuperuser ?? false;
+  // As createsuperuser does: a superuser is staff too, or Django's admin would not let them in.
+  const isStaff = (input.isStaff ?? false) || isSuperuser;
+  if (!mayManage(actor, { isStaff, isSuperuser })) {
+    throw new PermissionDenied('Only a superuser may create staff or superuser accounts.');
+  }
+  return createUser(em, input, rounds, { isStaff, isSuperuser, isActive: input.isActive ?? true });
+}
+
+/**
+ * (De)activates a user. An inactive user's token answers 401 `User inactive or deleted.` from the next
+ * request on (authentication reads is_active every time), yet is kept, so reactivation restores access.
+ */
+export async function setUserActive(em: EntityManager, actor: User, rawId: string, active: boolean): Promise<User> {
+  const id = parseId(rawId);
+  const user = await em.findOne(User, { id });
+  if (!user) throw new NotFound('No User matches the given query.');
+  if (!mayManage(actor, user)) throw new PermissionDenied('Only a superuser may change a staff or superuser account.');
+  // Locking oneself out of the admin is never what was meant; another admin can still do it.
+  if (user.id === actor.id && !active) throw new ValidationError('id: You cannot deactivate your own account.', 'id');
+  user.isActive = active;
+  await em.flush();
+  return user;
+}

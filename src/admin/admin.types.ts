@@ -1,0 +1,49 @@
+/** The admin API's GraphQL types: pages of users and tokens, and the admin's user form. */
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Token } from '../authtoken/token.entity';
+import { User } from '../users/user.entity';
+
+@ObjectType({ description: 'One page of users, newest first, and how many match in all.' })
+export class UserPage {
+  @Field(() => [User])
+  items!: User[];
+
+  @Field(() => Int)
+  total!: number;
+}
+
+@ObjectType({ description: 'One page of tokens, newest first, and how many match in all.' })
+export class TokenPage {
+  @Field(() => [Token])
+  items!: Token[];
+
+  @Field(() => Int)
+  total!: number;
+}
+
+@InputType({ description: "A user made by staff (the admin's Add user). Validated as register is." })
+export class CreateUserInput {
+  @Field()
+  username!: string;
+
+  @Field()
+  email!: string;
+
+  @Field()
+  password!: string;
+
+  @Field({ nullable: true })
+  firstName?: string;
+
+  @Field({ nullable: true })
+  lastName?: string;
+
+  @Field({ defaultValue: true })
+  isActive!: boolean;
+
+  @Field({ defaultValue: false, description: 'Only a superuser may set this.' })
+  isStaff!: boolean;
+
+  @Field({ defaultValue: false, description: 'Only a superuser may set this. A superuser is also staff.' })
+  isSuperuser!: boolean;
+}

@@ -1,0 +1,26 @@
+/**
+ * DRF's `create_user_token(username, reset)`, the work behind `manage create-token` and the admin's
+ * `createToken`: returns the user's token, creating it when missing, or replacing it when `reset` is set
+ * (the old key stops working when that commits).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ValidationError } from '../errors';
+import { Token } from './token.entity';
+import { getOrCreateToken, regenerateToken } from './token.service';
+
+/** The username names no user. DRF's command wording; in the API a BAD_USER_INPUT on `username`. */
+export class UnknownUser extends ValidationError {
+  constructor(readonly username: string) {
+    super(`Cannot create the Token: user ${username} does not exist`, 'username');
+  }
+}
+
+export async function createUserToken(em: EntityManager, username: string, reset = false): Promise<Token> {
+  // Usernames are unique regardless of case, and logins match them that way too (the lower() index).
+  const [row] = await em
+    .getConnection()
+    .execute<{ id: number }[]>('select id from auth_user where lower(username) = lower(?)', [username]);
+  if (!row) throw new UnknownUser(username);
+  const key = reset ? await regenerateToken(em, row.id) : await getOrCreateToken(em, row.id);
+  return em.findOneOrFail(Token, { key }, { populate: ['user'], refresh: true });
+}
