@@ -43,7 +43,8 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const createContext = contextFactory(orm, settings);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Decides req.ip, which keys the login throttle: believe X-Forwarded-For only from configured proxies.
+  app.set('trust proxy', settings.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -15,11 +15,13 @@
  * | WEB_CONCURRENCY    | cores in production, else 1      | worker processes sharing the port                         |
  * | DB_POOL_SIZE       | 10                               | database connections per worker                           |
  * | LOG_LEVEL          | info                             | silent, error, info or debug (debug logs SQL)             |
+ * | TRUST_PROXY        | loopback                         | express "trust proxy": whose X-Forwarded-For to believe   |
  * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
  * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -43,6 +45,8 @@ export interface Settings {
   logLevel: LogLevel;
   loginFailureLimit: number;
   loginFailureWindow: number;
+  /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
+  trustProxy: string | number | boolean;
 }
 
 /** The project root, whether running from `src` (vitest) or from `dist/src` (node). */
@@ -117,6 +121,20 @@ function corsOrigins(env: Env): Settings['corsOrigins'] {
   return origins;
 }
 
+function trustProxy(env: Env): Settings['trustProxy'] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return 'loopback';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  const names = ['loopback', 'linklocal', 'uniquelocal'];
+  for (const entry of raw.split(',').map((part) => part.trim())) {
+    if (!names.includes(entry) && net.isIP(entry.split('/')[0]) === 0) {
+      throw new SettingsError(`TRUST_PROXY must be loopback, a hop count, or addresses/CIDRs, got "${entry}"`);
+    }
+  }
+  return raw;
+}
+
 export function loadSettings(env: Env = process.env): Settings {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
   const production = nodeEnv === 'production';
@@ -138,6 +156,7 @@ export function loadSettings(env: Env = process.env): Settings {
     introspection: boolean(env, 'INTROSPECTION', !production),
     webConcurrency: integer(env, 'WEB_CONCURRENCY', production ? os.availableParallelism() : 1, 1, 64),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 100),
+    trustProxy: trustProxy(env),
     loginFailureLimit: integer(env, 'LOGIN_FAILURE_LIMIT', 10, 0, 1_000_000),
     loginFailureWindow: integer(env, 'LOGIN_FAILURE_WINDOW', 900, 1, 86_400),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),

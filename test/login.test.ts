@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, startTestServer, type TestServer } from './utils';
+import { loadSettings } from '../src/settings';
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token } }';
 
@@ -31,6 +32,15 @@ describe('the failed-login throttle on obtainAuthToken', () => {
   it('counts an unknown username the same way, case-insensitively', async () => {
     for (const name of ['Ghost', 'ghost', 'GHOST']) await login(name, 'whatever');
     expect((await login('ghost', 'whatever')).status).toBe(429);
+  });
+
+  it('counts each client address apart, as told by X-Forwarded-For from a trusted (loopback) proxy', async () => {
+    await makeUser(server.orm, { username: 'roamer', password: 'right password' });
+    const from = (ip: string, p: string) =>
+      server.graphql(LOGIN, { variables: { u: 'roamer', p }, headers: { 'x-forwarded-for': ip } });
+    for (let i = 0; i < 3; i += 1) await from('203.0.113.7', 'wrong');
+    expect((await from('203.0.113.7', 'right password')).status).toBe(429);
+    expect((await from('198.51.100.9', 'right password')).status).toBe(200);
   });
 
   it('leaves other usernames alone', async () => {
@@ -96,5 +106,14 @@ describe('a successful obtainAuthToken', () => {
     await server.graphql(LOGIN, { variables: { u: 'unlucky', p: 'wrong password' } });
     const rows = await server.orm.em.getConnection().execute("select last_login from auth_user where username = 'unlucky'");
     expect(rows[0].last_login).toBeNull();
+  });
+});
+
+describe('the TRUST_PROXY setting', () => {
+  it('accepts loopback, hop counts and addresses, and names itself when given anything else', () => {
+    expect(loadSettings({}).trustProxy).toBe('loopback');
+    expect(loadSettings({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadSettings({ TRUST_PROXY: '10.0.0.0/8,192.0.2.1' }).trustProxy).toBe('10.0.0.0/8,192.0.2.1');
+    expect(() => loadSettings({ TRUST_PROXY: 'nginx' })).toThrow(/^TRUST_PROXY must be/);
   });
 });
