@@ -20,19 +20,25 @@ const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
  * whichever exists. Two concurrent calls both answer with the same key.
  */
 export async function getOrCreateToken(em: EntityManager, userId: number): Promise<string> {
-  const rows = await em.getConnection().execute<{ key: string }[]>(
-    `with inserted as (
-       insert into authtoken_token (key, user_id, created) values (?, ?, now())
-       on conflict (user_id) do nothing
-       returning key
-     )
-     select key from inserted
-     union all
-     select key from authtoken_token where user_id = ?
-     limit 1`,
-    [generateKey(), userId, userId],
-  );
-  return rows[0].key;
+  // A statement that loses the race waits on the winner's insert, does nothing, and then cannot see the
+  // winner's row: its snapshot predates that commit, so it returns no row. Running it again takes a new
+  // snapshot, which does. (Without this, concurrent first logins failed with "reading 'key'".)
+  for (let attempt = 0; ; attempt += 1) {
+    const rows = await em.getConnection().execute<{ key: string }[]>(
+      `with inserted as (
+         insert into authtoken_token (key, user_id, created) values (?, ?, now())
+         on conflict (user_id) do nothing
+         returning key
+       )
+       select key from inserted
+       union all
+       select key from authtoken_token where user_id = ?
+       limit 1`,
+      [generateKey(), userId, userId],
+    );
+    if (rows[0]) return rows[0].key;
+    if (attempt === 2) throw new Error(`No token could be created or found for user ${userId}.`);
+  }
 }
 
 /** Replaces the user's token with a new key; the old key stops working when this commits. */
