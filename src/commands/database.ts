@@ -1,0 +1,121 @@
+/**
+ * The commands' database: the server's own settings. DATABASE_URL when set; otherwise the embedded
+ * PostgreSQL in DATA_DIR, which may already be running under the server.
+ *
+ * A cluster directory serves one postgres at a time, so while the server runs a command cannot start a
+ * second one there. Instead it joins the running one: postgres writes its port into `postmaster.pid` (line 4,
+ * a documented format) and removes the file when it stops, and the embedded server's password sits beside
+ * the cluster in `postgres.password` (readable by this OS user only). Nothing new for the server to record
+ * or to leave stale after a crash. When no server runs, the command starts the embedded postgres itself and
+ * stops it when done (a server started meanwhile refuses the busy directory, saying so, until it is done).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { connect, describeUrl, EMBEDDED_DATABASE_NAME, ensureDatabase } from '../database/database';
+import { startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
+import type { Settings } from '../settings';
+import { CommandError } from './command';
+
+export interface CommandDatabase {
+  orm: MikroORM;
+  /** For messages: the URL without its password. */
+  description: string;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The URL of a postgres running on this cluster directory, or undefined when none is. */
+export function runningEmbeddedUrl(dataDir: string): string | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  // A file left by a killed postgres names a dead pid; the embedded start-up clears it.
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  let password: string;
+  try {
+    password = fs.readFileSync(`${dataDir}.password`, 'utf8').trim();
+  } catch (error) {
+    throw new CommandError(
+      `The embedded PostgreSQL in ${dataDir} is running (pid ${pid}), but its password file ${dataDir}.password ` +
+        `cannot be read: ${(error as Error).message}`,
+    );
+  }
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE_NAME}`;
+}
+
+async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase): Promise<CommandDatabase> {
+  try {
+    await ensureDatabase(url);
+    // One connection is plenty for a command.
+    const orm = await connect(url, { ...settings, dbPoolSize: 1 });
+    return {
+      orm,
+      description: describeUrl(url),
+      close: async () => {
+        await orm.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw new CommandError(`Cannot use the database at ${describeUrl(url)}: ${(error as Error).message}`);
+  }
+}
+
+export async function openDatabase(settings: Settings): Promise<CommandDatabase> {
+  if (settings.databaseUrl) return open(settings.databaseUrl, settings);
+  const dataDir = usableDataDir(path.join(settings.dataDir, 'postgres'), settings.dataDirExplicit);
+  const running = runningEmbeddedUrl(dataDir);
+  if (running) return open(running, settings);
+  let embedded: EmbeddedDatabase;
+  try {
+    embedded = await startEmbeddedPostgres({ dataDir });
+  } catch (error) {
+    throw new CommandError((error as Error).message);
+  }
+  return open(withDatabase(embedded.url, EMBEDDED_DATABASE_NAME), settings, embedded);
+}
+
+/**
+ * Commands other than `migrate` refuse an out-of-date schema rather than migrating it on the side: schema
+ * changes happen when the operator asks (`migrate`) or when the server starts.
+ */
+export async function requireMigrated(orm: MikroORM): Promise<void> {
+  const pending = await orm.getMigrator().getPendingMigrations();
+  if (pending.length > 0) {
+    throw new CommandError(
+      `The database has ${pending.length} unapplied migration${pending.length === 1 ? '' : 's'}. ` +
+        'Run `npm run manage -- migrate` (or start the server) first.',
+    );
+  }
+}
+
+/** Opens the database, runs `work`, and closes it whatever happens. */
+export async function withDatabaseFor<T>(settings: Settings, work: (db: CommandDatabase) => Promise<T>): Promise<T> {
+  const db = await openDatabase(settings);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}

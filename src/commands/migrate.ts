@@ -1,0 +1,26 @@
+/** `manage migrate`: applies pending migrations, as the server does at start, and names each one. */
+import { migrate } from '../database/orm';
+import { loadSettings } from '../settings';
+import { parseCommandArgs, UsageError, writeLine, type Command } from './command';
+import { withDatabaseFor } from './database';
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'Apply pending database migrations.',
+  help: `Usage: npm run manage -- migrate
+
+Applies the migrations the database does not have yet, in one transaction, and prints each one's name
+(or "No migrations to apply."). The server does the same when it starts.
+
+Options:
+  -h, --help  Show this help.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {}, true);
+    if (values.help) return writeLine(io.stdout, this.help);
+    if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+    const applied = await withDatabaseFor(loadSettings(io.env), ({ orm }) => migrate(orm));
+    if (applied.length === 0) return writeLine(io.stdout, 'No migrations to apply.');
+    for (const name of applied) writeLine(io.stdout, `Applied ${name}`);
+  },
+};
