@@ -20,5 +20,14 @@ export function cleanProduct(input: ProductInput): Required<ProductInput> {
       'price',
     );
   }
-  return { name, description, price };
+  return { name, description, price: canonicalPrice(price) };
+}
+
+/**
+ * "10" -> "10.00", "007.5" -> "7.50": the form numeric(12,2) reads back. Without it a mutation answered the
+ * price as typed ("10") while every later read answered "10.00", so one product had two prices on the wire.
+ */
+function canonicalPrice(price: string): string {
+  const [whole, fraction = ''] = price.split('.');
+  return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
 }
