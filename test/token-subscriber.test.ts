@@ -16,7 +16,8 @@ describe('TokenSubscriber', () => {
   });
   afterAll(() => server.close());
 
-  const sql = <T = any>(query: string, params: unknown[] = []) => server.orm.em.getConnection().execute<T>(query, params);
+  const sql = <T = any>(query: string, params: unknown[] = []) =>
+    server.orm.em.getConnection().execute(query, params) as unknown as Promise<T>;
 
   async function tokensOf(userId: number): Promise<string[]> {
     return (await sql<{ key: string }[]>('select key from authtoken_token where user_id = ?', [userId])).map((row) => row.key);
