@@ -1,0 +1,138 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings, projectRoot, SettingsError } from '../src/settings';
+
+describe('loadSettings', () => {
+  it('has the documented defaults for an empty environment', () => {
+    expect(loadSettings({})).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: path.join(projectRoot, '.data'),
+      dataDirExplicit: false,
+      authKeyword: 'Token',
+      bcryptRounds: 12,
+      corsOrigins: undefined,
+      nodeEnv: 'development',
+      introspection: true,
+      webConcurrency: 1,
+      dbPoolSize: 10,
+      logLevel: 'info',
+      loginFailureLimit: 10,
+      loginFailureWindow: 900,
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(loadSettings({ PORT: '', BCRYPT_ROUNDS: '  ', AUTH_KEYWORD: ' ', DATABASE_URL: '', NODE_ENV: '' })).toMatchObject({
+      port: 4000,
+      bcryptRounds: 12,
+      authKeyword: 'Token',
+      databaseUrl: undefined,
+      nodeEnv: 'development',
+    });
+  });
+
+  it('turns introspection off and runs a worker per core in production', () => {
+    expect(loadSettings({ NODE_ENV: 'production' })).toMatchObject({
+      nodeEnv: 'production',
+      introspection: false,
+      webConcurrency: os.availableParallelism(),
+    });
+  });
+
+  it('lets INTROSPECTION override the environment default either way', () => {
+    expect(loadSettings({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadSettings({ INTROSPECTION: 'false' }).introspection).toBe(false);
+    expect(loadSettings({ INTROSPECTION: 'OFF' }).introspection).toBe(false);
+    expect(loadSettings({ INTROSPECTION: '1' }).introspection).toBe(true);
+  });
+
+  it('reads every setting it is given', () => {
+    const settings = loadSettings({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgresql://app:secret@db.internal:6543/shop',
+      DATA_DIR: '/var/lib/shop',
+      AUTH_KEYWORD: 'Bearer',
+      BCRYPT_ROUNDS: '4',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      NODE_ENV: 'test',
+      WEB_CONCURRENCY: '3',
+      DB_POOL_SIZE: '25',
+      LOG_LEVEL: 'debug',
+    });
+    expect(settings).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      databaseUrl: 'postgresql://app:secret@db.internal:6543/shop',
+      dataDir: '/var/lib/shop',
+      dataDirExplicit: true,
+      authKeyword: 'Bearer',
+      bcryptRounds: 4,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      nodeEnv: 'test',
+      webConcurrency: 3,
+      dbPoolSize: 25,
+      logLevel: 'debug',
+    });
+  });
+
+  it('switches the header keyword to Bearer with one setting', () => {
+    expect(loadSettings({ AUTH_KEYWORD: 'Bearer' }).authKeyword).toBe('Bearer');
+    expect(loadSettings({ AUTH_KEYWORD: '  Bearer ' }).authKeyword).toBe('Bearer');
+  });
+
+  it('accepts * as CORS_ORIGINS for any origin', () => {
+    expect(loadSettings({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+  });
+
+  it('accepts the bounds of the numeric settings', () => {
+    expect(loadSettings({ PORT: '65535', BCRYPT_ROUNDS: '15' })).toMatchObject({ port: 65535, bcryptRounds: 15 });
+    expect(loadSettings({ BCRYPT_ROUNDS: '4' }).bcryptRounds).toBe(4);
+  });
+
+  const bad: [string, Record<string, string>][] = [
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['PORT', { PORT: '80.5' }],
+    ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '3' }],
+    ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '16' }],
+    ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: 'x' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['NODE_ENV', { NODE_ENV: 'Production' }],
+    ['INTROSPECTION', { INTROSPECTION: 'maybe' }],
+    ['AUTH_KEYWORD', { AUTH_KEYWORD: 'Token Bearer' }],
+    ['AUTH_KEYWORD', { AUTH_KEYWORD: 'Tok:en' }],
+    ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+    ['DATABASE_URL', { DATABASE_URL: 'localhost:5432/authtoken' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://user:secret@localhost/authtoken' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://user:secret@localhost:5432' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://user:secret@localhost:5432/' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'app.example.com' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com/path' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com,*' }],
+    ['WEB_CONCURRENCY', { WEB_CONCURRENCY: '0' }],
+    ['DB_POOL_SIZE', { DB_POOL_SIZE: 'many' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['LOGIN_FAILURE_LIMIT', { LOGIN_FAILURE_LIMIT: '-3' }],
+    ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '0' }],
+  ];
+
+  for (const [variable, env] of bad) {
+    it(`refuses ${variable}=${JSON.stringify(env[variable])} with a SettingsError naming ${variable}`, () => {
+      let error: unknown;
+      try {
+        loadSettings(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(SettingsError);
+      expect((error as SettingsError).message.startsWith(`${variable} `)).toBe(true);
+      // A rejected DATABASE_URL must not echo its password into the start-up log.
+      expect((error as SettingsError).message).not.toContain('secret');
+    });
+  }
+});
