@@ -2,7 +2,8 @@
  * createApp(): the one orchestrator. It wires the schema, Apollo Server, the context factory and the HTTP
  * routes onto an express app that it never starts listening; src/server.ts does that, tests import this.
  *
- * Routes: POST|GET /graphql (the API), GET /healthz (the process is up), GET /readyz (the database answers).
+ * Routes: POST|GET /graphql (the API), GET /healthz (the process is up), GET /readyz (the database answers),
+ * and the web app with its playground on every other GET (src/web.ts).
  */
 import express, { type ErrorRequestHandler } from 'express';
 import cors from 'cors';
@@ -15,6 +16,7 @@ import { contextFactory, type Context } from './context';
 import { createSchema } from './schema';
 import { databaseOutagePlugin, formatErrorFor } from './error-format';
 import type { Settings } from './settings';
+import { webRoutes } from './web';
 
 export interface App {
   express: express.Express;
@@ -61,6 +63,9 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+
+  // The web app, the playground, and the browser's GET /graphql -> /playground (see src/web.ts).
+  app.use(webRoutes(settings));
 
   app.use(
     '/graphql',

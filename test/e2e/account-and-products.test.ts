@@ -1,0 +1,200 @@
+/**
+ * The web app in a real browser against the real server: register, products (add, edit, delete, a
+ * validation message next to its field), the account screen and its token, log out and in again, a token
+ * revoked on the server, and a server that cannot be reached for a while.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { makeUser, startTestServer, tokenOf, type TestServer } from '../utils';
+import { chromiumAvailable, field, fieldError, launchChromium, openSession, screenshot, warnIfNoChromium, type Session } from './browser';
+
+warnIfNoChromium('account and products');
+
+describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const sessions: Session[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    // Checked once everything ran: no page may have reached beyond 127.0.0.1 or hit a script error.
+    for (const session of sessions) {
+      expect(session.blocked).toEqual([]);
+      expect(session.problems).toEqual([]);
+    }
+  });
+
+  async function session(): Promise<Session> {
+    const opened = await openSession(browser);
+    sessions.push(opened);
+    return opened;
+  }
+
+  async function userIdOf(username: string): Promise<number> {
+    const rows = await server.orm.em.getConnection().execute<{ id: number }[]>('select id from auth_user where username = ?', [username]);
+    return rows[0].id;
+  }
+
+  test('a visitor registers, manages products with a validation error shown at the field, and logs out and in again', async () => {
+    const { page } = await session();
+    await page.goto(`${server.baseUrl}/`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await screenshot(page, '01-login');
+
+    await page.getByRole('link', { name: 'Register' }).click();
+    await field(page, 'Username').fill('alice');
+    await field(page, 'Email').fill('alice@example.com');
+    await field(page, 'Password').fill('12345678');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => fieldError(page, 'Password').textContent()).toBe('This password is entirely numeric.');
+    await screenshot(page, '02-register-validation-error');
+
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/products');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('alice');
+    await page.getByText('No products yet').waitFor();
+    await screenshot(page, '03-products-empty');
+
+    // A price the server rejects: its message appears under Price, and nothing is created.
+    await field(page, 'Name').fill('Teapot');
+    await field(page, 'Price').fill('12.345');
+    await page.getByRole('button', { name: 'Add product' }).click();
+    await expect.poll(() => fieldError(page, 'Price').textContent()).toContain('at most 10 digits before the point and 2 after');
+    expect(await fieldError(page, 'Name').count()).toBe(0);
+    await screenshot(page, '04-product-validation-error');
+
+    await field(page, 'Price').fill('19.99');
+    await page.getByRole('button', { name: 'Add product' }).click();
+    await page.getByText('Added “Teapot”.').waitFor();
+    await field(page, 'Name').fill('Kettle');
+    await field(page, 'Price').fill('35');
+    await field(page, 'Description').fill('Boils water.');
+    await page.getByRole('button', { name: 'Add product' }).click();
+    await page.getByText('Added “Kettle”.').waitFor();
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    // Newest first.
+    expect(await rows.nth(0).textContent()).toContain('Kettle');
+    await screenshot(page, '05-products-list');
+
+    await page.getByRole('button', { name: 'Edit Teapot' }).click();
+    await page.getByRole('heading', { name: 'Edit “Teapot”' }).waitFor();
+    expect(await field(page, 'Price').inputValue()).toBe('19.99');
+    await field(page, 'Name').fill('Blue teapot');
+    await field(page, 'Price').fill('21.50');
+    await screenshot(page, '06-product-edit');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved “Blue teapot”.').waitFor();
+    await page.getByRole('cell', { name: 'Blue teapot', exact: true }).waitFor();
+    expect(await rows.filter({ hasText: 'Blue teapot' }).textContent()).toContain('21.50');
+
+    await page.getByRole('button', { name: 'Delete Kettle' }).click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByText('Deleted “Kettle”.').waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    const stored = await server.orm.em.getConnection().execute<{ name: string; price: string }[]>('select name, price from product order by id');
+    expect(stored).toEqual([{ name: 'Blue teapot', price: '21.50' }]);
+
+    // The account screen shows who is logged in and the key in use; regenerating cuts the old key off.
+    await page.getByRole('link', { name: 'Account' }).click();
+    await expect.poll(() => page.getByTestId('me-username').textContent()).toBe('alice');
+    const aliceId = await userIdOf('alice');
+    const firstKey = await page.getByTestId('current-token').textContent();
+    expect(firstKey).toBe(await tokenOf(server.orm, aliceId));
+    await screenshot(page, '07-account');
+    await page.getByRole('button', { name: 'Regenerate token' }).click();
+    await page.getByText('A new token was issued').waitFor();
+    const secondKey = await page.getByTestId('current-token').textContent();
+    expect(secondKey).not.toBe(firstKey);
+    expect(secondKey).toBe(await tokenOf(server.orm, aliceId));
+    expect((await server.graphql('{ me { id } }', { token: firstKey! })).status).toBe(401);
+    // The app carries on with the new key.
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('cell', { name: 'Blue teapot', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByText('You have been logged out.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await tokenOf(server.orm, aliceId)).toBeUndefined();
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+    await screenshot(page, '08-logged-out');
+
+    await field(page, 'Username').fill('alice');
+    await field(page, 'Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('Unable to log in with provided credentials.').waitFor();
+    await screenshot(page, '09-login-failed');
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('cell', { name: 'Blue teapot', exact: true }).waitFor();
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('alice');
+  }, 90_000);
+
+  test('a token revoked on the server sends the browser back to the login screen with the server message, and logging in works again', async () => {
+    const user = await makeUser(server.orm, { username: 'bob', password: 'correct horse battery' });
+    const { page } = await session();
+    await page.goto(`${server.baseUrl}/login`);
+    await field(page, 'Username').fill('bob');
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+
+    await server.orm.em.getConnection().execute('delete from authtoken_token where user_id = ?', [user.id]);
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.getByRole('alert').filter({ hasText: 'Invalid token.' }).waitFor();
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+    await screenshot(page, '10-token-revoked');
+
+    await field(page, 'Username').fill('bob');
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('graphql-authtoken.token'))).toBe(await tokenOf(server.orm, user.id));
+  }, 60_000);
+
+  test('a stale token left in the browser never blocks logging in', async () => {
+    await makeUser(server.orm, { username: 'carol', password: 'correct horse battery' });
+    const { page } = await session();
+    await page.goto(`${server.baseUrl}/login`);
+    // As if the key had been regenerated elsewhere since this tab stored it.
+    await page.evaluate(() => sessionStorage.setItem('graphql-authtoken.token', 'f'.repeat(40)));
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'Invalid token.' }).waitFor();
+    await field(page, 'Username').fill('carol');
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('carol');
+  }, 60_000);
+
+  test('while the server cannot be reached the screen says so, and Try again recovers once it is back', async () => {
+    await makeUser(server.orm, { username: 'dave', password: 'correct horse battery' });
+    const { page } = await session();
+    await page.goto(`${server.baseUrl}/login`);
+    await field(page, 'Username').fill('dave');
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+
+    // The server goes away: connections to /graphql fail as a stopped server's would.
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByText('Cannot reach the server').first().waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).pathname).toBe('/account');
+    await screenshot(page, '11-server-unreachable');
+
+    await page.unroute('**/graphql');
+    await page.getByRole('button', { name: 'Try again' }).first().click();
+    await expect.poll(() => page.getByTestId('me-username').textContent()).toBe('dave');
+    expect(await page.getByText('Cannot reach the server').count()).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,87 @@
+/**
+ * Helpers for the browser tests: Debian's Chromium driven by playwright-core, headless, with every request
+ * that does not go to 127.0.0.1 aborted and recorded (so a test proves the pages need nothing from the
+ * internet), uncaught page errors and CSP violations collected, and screenshots saved for people to look at.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumAvailable = fs.existsSync(CHROMIUM);
+export const SCREENSHOTS = path.resolve(__dirname, '../../test-results/screenshots');
+
+/** Called by each browser suite: when Chromium is missing the suite is skipped, and says so loudly. */
+export function warnIfNoChromium(suite: string): void {
+  if (chromiumAvailable) return;
+  console.warn(
+    [
+      '',
+      '!'.repeat(78),
+      `!! SKIPPED: the browser tests (${suite}) need Chromium at ${CHROMIUM}, which is missing.`,
+      '!! Install it with:  sudo apt-get install chromium   (Debian/Ubuntu), or set CHROMIUM_PATH.',
+      '!'.repeat(78),
+      '',
+    ].join('\n'),
+  );
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** URLs the page tried to load from anywhere but 127.0.0.1 (all were aborted). */
+  blocked: string[];
+  /** Uncaught exceptions and Content-Security-Policy violations seen in the page. */
+  problems: string[];
+}
+
+export async function openSession(browser: Browser): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
+  const blocked: string[] = [];
+  const problems: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    blocked.push(url.href);
+    return route.abort('internetdisconnected');
+  });
+  // Shorter than the test's own timeout, so a missing element fails with Playwright's message, not a bare timeout.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return { context, page, blocked, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The <input> (or <textarea>) of a form field, by its label. */
+export function field(page: Page, label: string) {
+  return page.getByLabel(label, { exact: true });
+}
+
+/** The validation message shown under a field, found from the field's own label (so "next to it" is tested). */
+export function fieldError(page: Page, label: string) {
+  return page.locator('.field', { has: page.getByText(label, { exact: true }) }).locator('.field-error');
+}

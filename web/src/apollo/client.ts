@@ -1,0 +1,61 @@
+/**
+ * The Apollo Client and its link chain, in request order:
+ *
+ * 1. unauthenticatedLink: any 401 (status 401, or UNAUTHENTICATED in the body) clears the stored token with
+ *    the server's message, which sends the app back to the login screen.
+ * 2. authLink: adds `Authorization: <keyword> <key>` to every operation except the public ones. Register and
+ *    obtainAuthToken never carry it: the server authenticates eagerly, so a stale header would fail them and
+ *    a user with a revoked token could never log in again.
+ * 3. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
+ *    restart of a second or two goes unnoticed. Mutations are not retried: the first attempt may have landed.
+ * 4. HttpLink to /graphql on the same origin.
+ */
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ErrorLink } from '@apollo/client/link/error';
+import { RetryLink } from '@apollo/client/link/retry';
+import { OperationTypeNode } from 'graphql';
+import { clearToken, getToken } from '../auth/token-store';
+import { authorizationHeader, graphqlUrl } from '../server-config';
+import { graphQLErrorsOf, isUnauthenticated, isUnavailable } from './errors';
+
+/** Operations that must reach the server anonymously whatever the stored token. */
+export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken']);
+
+const unauthenticatedLink = new ErrorLink(({ error, operation }) => {
+  if (PUBLIC_OPERATIONS.has(operation.operationName ?? '')) return;
+  if (!isUnauthenticated(error)) return;
+  // Only the request that carried the current token may end the session: a late answer to a request made
+  // with an older token (before a regenerate, say) must not log out the new one.
+  const sent = operation.getContext().sentToken as string | undefined;
+  if (sent !== undefined && sent !== getToken()) return;
+  const message = graphQLErrorsOf(error)[0]?.message;
+  clearToken(message ? `Your session has ended: ${message}` : 'Your session has ended. Please log in again.');
+});
+
+const authLink = new ApolloLink((operation, forward) => {
+  const token = PUBLIC_OPERATIONS.has(operation.operationName ?? '') ? null : getToken();
+  operation.setContext(({ headers = {} }: { headers?: Record<string, string> }) => ({
+    sentToken: token ?? undefined,
+    headers: token ? { ...headers, authorization: authorizationHeader(token) } : headers,
+  }));
+  return forward(operation);
+});
+
+const retryLink = new RetryLink({
+  delay: { initial: 300, max: 3000, jitter: true },
+  attempts: {
+    max: 5,
+    retryIf: (error, operation) => operation.operationType === OperationTypeNode.QUERY && isUnavailable(error),
+  },
+});
+
+export function createApolloClient(): ApolloClient {
+  return new ApolloClient({
+    link: ApolloLink.from([unauthenticatedLink, authLink, retryLink, new HttpLink({ uri: graphqlUrl })]),
+    // A token is identified by its key (it has no id); a regenerated key is a new object.
+    cache: new InMemoryCache({ typePolicies: { Token: { keyFields: ['key'] } } }),
+    defaultOptions: {
+      watchQuery: { fetchPolicy: 'cache-and-network', notifyOnNetworkStatusChange: true },
+    },
+  });
+}

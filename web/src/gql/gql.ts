@@ -1,0 +1,124 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      id\n      username\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation ObtainAuthToken($username: String!, $password: String!) {\n    obtainAuthToken(username: $username, password: $password) {\n      token\n      userId\n      email\n    }\n  }\n": typeof types.ObtainAuthTokenDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": typeof types.RegenerateTokenDocument,
+    "\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": typeof types.AdminTokensDocument,
+    "\n  query AdminUsers($search: String, $limit: Int, $offset: Int) {\n    users(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        username\n        email\n        isActive\n        isStaff\n        isSuperuser\n        dateJoined\n        lastLogin\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateTokenDocument,
+    "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": typeof types.DeleteTokenDocument,
+    "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": typeof types.SetUserActiveDocument,
+    "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": typeof types.ProductsDocument,
+    "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.CreateProductDocument,
+    "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.UpdateProductDocument,
+    "\n  mutation DeleteProduct($id: ID!) {\n    deleteProduct(id: $id)\n  }\n": typeof types.DeleteProductDocument,
+};
+const documents: Documents = {
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      id\n      username\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation ObtainAuthToken($username: String!, $password: String!) {\n    obtainAuthToken(username: $username, password: $password) {\n      token\n      userId\n      email\n    }\n  }\n": types.ObtainAuthTokenDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": types.RegenerateTokenDocument,
+    "\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": types.AdminTokensDocument,
+    "\n  query AdminUsers($search: String, $limit: Int, $offset: Int) {\n    users(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        username\n        email\n        isActive\n        isStaff\n        isSuperuser\n        dateJoined\n        lastLogin\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.CreateTokenDocument,
+    "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": types.DeleteTokenDocument,
+    "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": types.SetUserActiveDocument,
+    "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": types.ProductsDocument,
+    "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.CreateProductDocument,
+    "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.UpdateProductDocument,
+    "\n  mutation DeleteProduct($id: ID!) {\n    deleteProduct(id: $id)\n  }\n": types.DeleteProductDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      id\n      username\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ObtainAuthToken($username: String!, $password: String!) {\n    obtainAuthToken(username: $username, password: $password) {\n      token\n      userId\n      email\n    }\n  }\n"): (typeof documents)["\n  mutation ObtainAuthToken($username: String!, $password: String!) {\n    obtainAuthToken(username: $username, password: $password) {\n      token\n      userId\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n"): (typeof documents)["\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($search: String, $limit: Int, $offset: Int) {\n    users(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        username\n        email\n        isActive\n        isStaff\n        isSuperuser\n        dateJoined\n        lastLogin\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($search: String, $limit: Int, $offset: Int) {\n    users(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        username\n        email\n        isActive\n        isStaff\n        isSuperuser\n        dateJoined\n        lastLogin\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n"): (typeof documents)["\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n"): (typeof documents)["\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n"): (typeof documents)["\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteProduct($id: ID!) {\n    deleteProduct(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteProduct($id: ID!) {\n    deleteProduct(id: $id)\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,78 @@
+/** The playground's example tabs: the four operations a newcomer runs first, in the order they need them. */
+export interface ExampleTab {
+  query: string;
+  variables?: string;
+  headers?: string;
+}
+
+const register: ExampleTab = {
+  query: `# Creates an account; the server gives it a token at once. Public: no Authorization header needed.
+mutation Register($input: RegisterInput!) {
+  register(input: $input) {
+    id
+    username
+    email
+  }
+}
+`,
+  variables: JSON.stringify({ input: { username: 'alice', email: 'alice@example.com', password: 'correct horse battery' } }, null, 2),
+};
+
+const obtainAuthToken: ExampleTab = {
+  query: `# Logs in: returns the key to send as "Authorization: Token <key>" (DRF's obtain_auth_token).
+mutation ObtainAuthToken($username: String!, $password: String!) {
+  obtainAuthToken(username: $username, password: $password) {
+    token
+    userId
+    email
+  }
+}
+`,
+  variables: JSON.stringify({ username: 'alice', password: 'correct horse battery' }, null, 2),
+};
+
+const me: ExampleTab = {
+  query: `# Who the Authorization header authenticates (see the Headers tab below).
+query Me {
+  me {
+    id
+    username
+    email
+    isStaff
+    dateJoined
+    lastLogin
+  }
+}
+`,
+};
+
+const products: ExampleTab = {
+  query: `# One page of products, newest first. Needs the Authorization header.
+query Products($limit: Int! = 20, $offset: Int! = 0) {
+  products(limit: $limit, offset: $offset) {
+    total
+    items {
+      id
+      name
+      price
+      description
+    }
+  }
+}
+`,
+  variables: JSON.stringify({ limit: 20, offset: 0 }, null, 2),
+};
+
+/**
+ * With a key, every tab carries it, and `me` comes first so it runs as is. Without one, logging in comes
+ * first; the public mutations need no header, so none is sent that could fail them.
+ */
+export function exampleTabs(authorization: string | null): ExampleTab[] {
+  if (!authorization) return [register, obtainAuthToken, me, products];
+  const headers = headersJson(authorization);
+  return [me, products, register, obtainAuthToken].map((tab) => ({ ...tab, headers }));
+}
+
+export function headersJson(authorization: string): string {
+  return JSON.stringify({ Authorization: authorization }, null, 2);
+}

@@ -1,0 +1,66 @@
+/**
+ * The playground at /playground: GraphiQL with Monaco, all bundled (no CDN), talking to /graphql on this
+ * origin. When the web app holds a token (sessionStorage, same tab), the header editor of every example tab
+ * is prefilled with `{"Authorization": "Token <key>"}`.
+ */
+import 'graphiql/setup-workers/vite';
+import 'graphiql/style.css';
+import './playground.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { getToken } from '../auth/token-store';
+import { authorizationHeader, graphqlUrl, introspection } from '../server-config';
+import { exampleTabs, headersJson } from './examples';
+import { tabsNotPersisted } from './storage';
+
+const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
+  const response = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options?.headers },
+    body: JSON.stringify(params),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A proxy's HTML error page or a dropped connection: show what came back rather than a parse error.
+    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200) || response.statusText}` }] };
+  }
+};
+
+const token = getToken();
+const authorization = token ? authorizationHeader(token) : null;
+
+function Playground() {
+  return (
+    <GraphiQL
+      fetcher={fetcher}
+      storage={tabsNotPersisted}
+      defaultTabs={exampleTabs(authorization)}
+      defaultHeaders={authorization ? headersJson(authorization) : undefined}
+      defaultEditorToolsVisibility={authorization ? 'headers' : 'variables'}
+      shouldPersistHeaders={false}
+    >
+      <GraphiQL.Logo>
+        <a className="playground-home" href="/">
+          ← graphql-authtoken
+        </a>
+      </GraphiQL.Logo>
+      <GraphiQL.Footer>
+        <p className="playground-footer">
+          {authorization
+            ? 'Headers carry the token of your web app session.'
+            : 'Not logged in to the web app: run obtainAuthToken, then add {"Authorization": "Token <key>"} under Headers.'}
+          {introspection ? null : ' Introspection is off on this server (INTROSPECTION=false): no docs or autocompletion.'}
+        </p>
+      </GraphiQL.Footer>
+    </GraphiQL>
+  );
+}
+
+createRoot(document.getElementById('playground')!).render(
+  <StrictMode>
+    <Playground />
+  </StrictMode>,
+);

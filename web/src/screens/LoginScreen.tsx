@@ -1,0 +1,50 @@
+/** Log in with username and password (obtainAuthToken); shows why the previous session ended, if it did. */
+import { useState, type FormEvent } from 'react';
+import { useMutation } from '@apollo/client/react';
+import { fieldErrors } from '../apollo/errors';
+import { sessionEndReason, setToken } from '../auth/token-store';
+import { Field } from '../components/Field';
+import { ErrorNotice, SuccessNotice } from '../components/Notice';
+import { ObtainAuthTokenDocument } from '../operations/account';
+import { followLink, navigate, paths } from '../router';
+
+export function LoginScreen() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [obtainAuthToken, { loading, error, reset }] = useMutation(ObtainAuthTokenDocument);
+  const [endReason] = useState(sessionEndReason);
+  const errors = fieldErrors(error);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    reset();
+    const { data } = await obtainAuthToken({ variables: { username, password } }).catch(() => ({ data: undefined }));
+    if (data) {
+      setToken(data.obtainAuthToken.token);
+      navigate(paths.products, { replace: true });
+    }
+  }
+
+  return (
+    <section className="card card-narrow" aria-labelledby="login-title">
+      <h1 id="login-title">Log in</h1>
+      {endReason && !error ? (
+        endReason === LOGGED_OUT ? <SuccessNotice>{endReason}</SuccessNotice> : <ErrorNotice error={null}>{endReason}</ErrorNotice>
+      ) : null}
+      {errors.form ? <ErrorNotice error={error}>{errors.form}</ErrorNotice> : null}
+      <form onSubmit={submit} noValidate>
+        <Field label="Username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} error={errors.username} autoFocus />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} />
+        <button type="submit" className="button-primary" disabled={loading}>
+          {loading ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p className="aside">
+        No account yet? <a href={paths.register} onClick={followLink}>Register</a>
+      </p>
+    </section>
+  );
+}
+
+/** The note left by a deliberate logout (as opposed to a server's 401 message). */
+export const LOGGED_OUT = 'You have been logged out.';

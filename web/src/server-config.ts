@@ -1,0 +1,20 @@
+/**
+ * What the page knows about its server: src/web.ts writes the server's settings into <meta> tags of the
+ * HTML it serves, so the client needs no extra request. Without them (a static host, `vite preview`) the
+ * server's defaults apply.
+ */
+function meta(name: string): string | null {
+  return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
+}
+
+/** The Authorization scheme (the server's AUTH_KEYWORD), `Token` unless configured otherwise. */
+export const authKeyword: string = meta('auth-keyword') || 'Token';
+
+/** Whether the server answers introspection (its INTROSPECTION setting); the playground's docs need it. */
+export const introspection: boolean = meta('introspection') !== 'false';
+
+export const graphqlUrl = '/graphql';
+
+export function authorizationHeader(token: string): string {
+  return `${authKeyword} ${token}`;
+}
