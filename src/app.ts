@@ -64,12 +64,19 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     }
   });
 
+  const graphqlCors = cors(
+    settings.corsOrigins ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600 } : { origin: false },
+  );
+  // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express
+  // answer OPTIONS /graphql itself ("Allow: GET, HEAD", no CORS headers), which failed every browser preflight.
+  app.options('/graphql', graphqlCors);
+
   // The web app, the playground, and the browser's GET /graphql -> /playground (see src/web.ts).
   app.use(webRoutes(settings));
 
   app.use(
     '/graphql',
-    cors(settings.corsOrigins ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600 } : { origin: false }),
+    graphqlCors,
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
