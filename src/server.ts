@@ -1,19 +1,20 @@
 /**
  * Entry point: `npm start`. Prepares the database (embedded unless DATABASE_URL is set, migrations applied),
- * serves the app, and on SIGINT/SIGTERM stops in order: stop accepting, finish requests, close the ORM,
- * stop the embedded PostgreSQL.
+ * then serves: in this process when WEB_CONCURRENCY is 1, else through a primary and that many workers on
+ * one port (src/cluster.ts). On SIGINT/SIGTERM it stops in order: stop accepting, finish requests, close the
+ * ORM, and last stop the embedded PostgreSQL.
  */
-import http from 'node:http';
-import { createApp } from './app';
-import { connect, describeUrl, prepareDatabase } from './database/database';
+import cluster from 'node:cluster';
+import { describeUrl, prepareDatabase } from './database/database';
 import { logger } from './logger';
 import { loadSettings, SettingsError } from './settings';
-
-const SHUTDOWN_GRACE_MS = 10_000;
+import { runPrimary, runWorker } from './cluster';
+import { serve } from './serve';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   logger.setLevel(settings.logLevel);
+  if (cluster.isWorker) return runWorker(settings);
 
   const database = await prepareDatabase(settings);
   logger.info(
@@ -23,28 +24,27 @@ async function main(): Promise<void> {
   );
   if (database.applied.length) logger.info(`Applied migrations: ${database.applied.join(', ')}`);
 
-  const orm = await connect(database.url, settings);
-  const app = await createApp({ orm, settings });
-  const server = http.createServer(app.express);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, resolve);
-  });
-  const { port } = server.address() as import('node:net').AddressInfo;
+  if (settings.webConcurrency > 1) {
+    process.exit(await runPrimary(settings, database));
+  }
+
+  // One worker: this process serves, with no cluster in between.
+  let serving: Awaited<ReturnType<typeof serve>>;
+  try {
+    serving = await serve(settings, database.url);
+  } catch (error) {
+    await database.embedded?.stop();
+    throw error;
+  }
   const shownHost = settings.host === '0.0.0.0' ? 'localhost' : settings.host;
-  logger.info(`GraphQL API ready at http://${shownHost}:${port}/graphql`);
+  logger.info(`GraphQL API ready at http://${shownHost}:${serving.port}/graphql`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received, shutting down`);
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-    server.closeIdleConnections();
-    await new Promise((resolve) => server.close(resolve));
-    clearTimeout(force);
-    await app.stop();
-    await orm.close();
+    await serving.stop();
     await database.embedded?.stop();
     process.exit(0);
   };

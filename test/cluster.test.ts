@@ -1,0 +1,202 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { freePort } from '../src/database/embedded';
+import { initOrm } from '../src/database/orm';
+import { backoffDelay } from '../src/cluster';
+import { createTestDatabase, makeUser, tokenOf } from './utils';
+
+// The built server, started as a user starts it: these tests need `npm run build` (npm test does it).
+const SERVER = path.resolve(__dirname, '..', 'dist', 'src', 'server.js');
+
+interface Running {
+  child: ChildProcess;
+  baseUrl: string;
+  output: string[];
+  exit: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Promise<Running> {
+  if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', BCRYPT_ROUNDS: '4', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const watch = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const ready = output.join('').match(/ready at (http:\/\/[^/\s]+)\/graphql/);
+      if (ready) resolve({ child, baseUrl: ready[1], output, exit });
+    };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+    void exit.then((code) => reject(new Error(`the server exited (${code}) before it was ready:\n${output.join('')}`)));
+  });
+}
+
+interface Answer {
+  status: number;
+  worker: string | undefined;
+  body: string;
+}
+
+/** One request on a fresh connection, so the primary hands each to the next worker. */
+function request(baseUrl: string, pathname: string, body?: object, authorization?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (authorization) headers.authorization = authorization;
+    const req = http.request(`${baseUrl}${pathname}`, { method: body ? 'POST' : 'GET', headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, worker: res.headers['x-worker'] as string | undefined, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+/** The Node processes a primary forked (its cluster workers; the embedded PostgreSQL is not one). */
+function nodeChildren(pid: number): number[] {
+  return fs
+    .readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/))
+    .filter(Boolean)
+    .map(Number)
+    .filter((child) => {
+      try {
+        return path.basename(fs.readlinkSync(`/proc/${child}/exe`)).startsWith('node');
+      } catch {
+        return false;
+      }
+    });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const ME = { query: '{ me { username } }' };
+
+describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
+  let server: Running;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    const databaseUrl = await createTestDatabase();
+    orm = await initOrm(databaseUrl, { poolSize: 2 });
+    server = await start({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: '2', PORT: String(await freePort()) });
+  });
+  afterAll(async () => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    await orm.close();
+  });
+
+  it('serves from two worker processes on one port', async () => {
+    expect(nodeChildren(server.child.pid!)).toHaveLength(2);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => request(server.baseUrl, '/healthz')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(new Set(answers.map((answer) => answer.worker))).toEqual(new Set(['1', '2']));
+  });
+
+  it('stops accepting a revoked token in every worker at once', async () => {
+    const user = await makeUser(orm, { username: 'clustered' });
+    const key = (await tokenOf(orm, user.id))!;
+    const before = await Promise.all(Array.from({ length: 4 }, () => request(server.baseUrl, '/graphql', ME, `Token ${key}`)));
+    expect(before.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(before.map((answer) => answer.worker)).size).toBe(2);
+
+    const logout = await request(server.baseUrl, '/graphql', { query: 'mutation { logout }' }, `Token ${key}`);
+    expect(JSON.parse(logout.body)).toEqual({ data: { logout: true } });
+
+    const after: Answer[] = [];
+    for (let i = 0; i < 10; i += 1) after.push(await request(server.baseUrl, '/graphql', ME, `Token ${key}`));
+    expect(after.map((answer) => answer.status)).toEqual(Array(10).fill(401));
+    expect(after.every((answer) => JSON.parse(answer.body).errors[0].message === 'Invalid token.')).toBe(true);
+    expect(new Set(after.map((answer) => answer.worker)).size).toBe(2);
+  });
+
+  it('replaces a worker that dies', async () => {
+    const [victim] = nodeChildren(server.child.pid!);
+    process.kill(victim, 'SIGKILL');
+    await until('a new worker', async () => {
+      const workers = nodeChildren(server.child.pid!);
+      return workers.length === 2 && !workers.includes(victim) ? workers : undefined;
+    });
+    const answers = await until('both workers answering', async () => {
+      const batch = await Promise.all(Array.from({ length: 6 }, () => request(server.baseUrl, '/healthz')));
+      return new Set(batch.map((answer) => answer.worker)).size === 2 ? batch : undefined;
+    });
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(server.output.join('')).toMatch(new RegExp(`Worker ${victim} exited \\(signal SIGKILL\\); starting a new one in 500 ms`));
+  });
+
+  it('stops every worker on SIGTERM and exits 0', async () => {
+    const workers = nodeChildren(server.child.pid!);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(workers.filter(alive)).toEqual([]);
+  });
+});
+
+describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-cluster-'));
+    // As root the embedded PostgreSQL runs as the `postgres` user, which must reach its data directory.
+    fs.chmodSync(dataDir, 0o755);
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is started and migrated once by the primary, and stopped once after the workers', async () => {
+    const server = await start({ DATA_DIR: dataDir, WEB_CONCURRENCY: '2', PORT: String(await freePort()) });
+    const log = () => server.output.join('');
+    expect(log().match(/embedded PostgreSQL on/g)).toHaveLength(1);
+    expect(log().match(/Applied migrations/g)).toHaveLength(1);
+    const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(alive(postmaster)).toBe(true);
+
+    const registered = await request(server.baseUrl, '/graphql', {
+      query: 'mutation { register(input: {username: "ada", email: "ada@example.com", password: "correct horse"}) { username } }',
+    });
+    expect(JSON.parse(registered.body)).toEqual({ data: { register: { username: 'ada' } } });
+    const ready = await Promise.all(Array.from({ length: 4 }, () => request(server.baseUrl, '/readyz')));
+    expect(ready.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(alive(postmaster)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+});
+
+describe('the back-off between worker restarts', () => {
+  it('doubles from half a second for crashes in quick succession, up to 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(backoffDelay)).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  });
+
+  it('treats a first crash, or a count of zero, as the shortest wait', () => {
+    expect(backoffDelay(0)).toBe(500);
+  });
+});
