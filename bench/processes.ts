@@ -1,0 +1,122 @@
+/**
+ * Starting and stopping the processes under test, as a user would (`node dist/src/server.js`), and reading
+ * their memory from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Started {
+  child: ChildProcess;
+  baseUrl: string;
+  /** Everything the process printed, for the error message when it dies. */
+  output: string[];
+  /** The embedded PostgreSQL's port and data directory, from the server's start-up line. */
+  embedded?: { port: number; dataDir: string };
+  stop(): Promise<number | null>;
+}
+
+const READY = /ready at (http:\/\/[^\s/]+)\/graphql/;
+const EMBEDDED = /embedded PostgreSQL on 127\.0\.0\.1:(\d+), data in (\S+)/;
+
+/** Spawns `node <args>` and resolves once it prints its "ready at" line. */
+export function startProcess(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<Started> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  let embedded: Started['embedded'];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')} was not ready after ${timeoutMs / 1000} s:\n${output.join('')}`));
+    }, timeoutMs);
+    const watch = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output.push(text);
+      if (output.length > 500) output.shift();
+      const database = text.match(EMBEDDED);
+      if (database) embedded = { port: Number(database[1]), dataDir: database[2] };
+      const ready = text.match(READY);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: ready[1].replace('localhost', '127.0.0.1'), output, embedded, stop });
+      }
+    };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with code ${code} before it was ready:\n${output.join('')}`));
+    });
+  });
+}
+
+/** The postgres:// URL of the database an embedded server started, from the files in its data directory. */
+export function embeddedDatabaseUrl(embedded: { port: number; dataDir: string }, database: string): string {
+  const password = fs.readFileSync(`${embedded.dataDir}.password`, 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${embedded.port}/${database}`;
+}
+
+function children(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/))
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function rssKb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function isNode(pid: number): boolean {
+  try {
+    return path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith('node');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resident memory of a server in MB: the process and its Node children (cluster workers), summed. The
+ * embedded PostgreSQL is a child too, but it is the database's memory, not the server's: left out.
+ */
+export function serverRss(pid: number): { totalMb: number; processes: { pid: number; mb: number }[] } {
+  const pids = [pid, ...children(pid).filter(isNode)];
+  const processes = pids.map((p) => ({ pid: p, mb: Math.round(rssKb(p) / 102.4) / 10 }));
+  return { totalMb: Math.round(processes.reduce((sum, p) => sum + p.mb, 0) * 10) / 10, processes };
+}
+
+function cpuTicks(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the command name).
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time used so far by a server (the process and its Node children), in ms. On a shared, noisy machine
+ * the CPU cost of a request is a steadier figure than requests per second.
+ */
+export function serverCpuMs(pid: number): number {
+  const pids = [pid, ...children(pid).filter(isNode)];
+  // USER_HZ is 100 on every Linux the bench targets.
+  return pids.reduce((sum, p) => sum + cpuTicks(p), 0) * 10;
+}

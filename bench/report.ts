@@ -1,0 +1,76 @@
+/** The bench's table and budget lines. Budgets are ratios within one run: these machines are noisy. */
+import type { HashBound } from './hash-bound';
+import type { LoadResult } from './load';
+
+export interface Figures {
+  a: { floor: LoadResult; server: LoadResult; ratio: number };
+  b: { floor: LoadResult; server: LoadResult; ratio: number };
+  c: { server: LoadResult; hash: HashBound; ratio: number };
+  d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
+  e: { firstMb: number; secondMb: number; growthMb: number; processes: { pid: number; mb: number }[] };
+  cluster: { workers: number; a: LoadResult; speedup: number; rssMb: number };
+  second: { a: LoadResult; b: LoadResult; c: LoadResult };
+}
+
+export interface Budget {
+  name: string;
+  figure: string;
+  limit: string;
+  pass: boolean;
+}
+
+/** Growth across two identical runs below this is allocator and GC noise, not a leak. */
+const GROWTH_TOLERANCE_MB = 10;
+
+export function budgets(f: Figures): Budget[] {
+  return [
+    { name: '(a) products with a valid token, vs floor', figure: `${f.a.ratio}x`, limit: '>= 0.8x', pass: f.a.ratio >= 0.8 },
+    { name: '(b) unknown token (401), vs floor', figure: `${f.b.ratio}x`, limit: '>= 0.9x', pass: f.b.ratio >= 0.9 },
+    { name: '(c) obtainAuthToken, vs hash-bound limit', figure: `${f.c.ratio}x`, limit: '>= 0.9x', pass: f.c.ratio >= 0.9 },
+    { name: '(d) read p99 under login storm, vs idle p99', figure: `${f.d.ratio}x`, limit: '<= 3x', pass: f.d.ratio <= 3 },
+    { name: '(e) server RSS after the run', figure: `${f.e.secondMb} MB`, limit: '< 200 MB', pass: f.e.secondMb < 200 },
+    {
+      name: '(e) RSS growth from run 1 to run 2',
+      figure: `${f.e.growthMb >= 0 ? '+' : ''}${f.e.growthMb} MB`,
+      limit: `< ${GROWTH_TOLERANCE_MB} MB`,
+      pass: f.e.growthMb < GROWTH_TOLERANCE_MB,
+    },
+    { name: '(a) 2 workers vs 1 worker', figure: `${f.cluster.speedup}x`, limit: '>= 1.6x', pass: f.cluster.speedup >= 1.6 },
+  ];
+}
+
+function row(cells: (string | number)[], widths: number[]): string {
+  return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
+}
+
+export function printTable(f: Figures): void {
+  const widths = [34, 9, 8, 8, 7, 10, 18];
+  const line = (name: string, r: LoadResult, versus: string) =>
+    console.log(row([name, r.requestsPerSecond, `${r.p50} ms`, `${r.p99} ms`, r.errors, r.cpuMsPerRequest ?? '', versus], widths));
+  console.log('');
+  console.log(row(['scenario', 'req/s', 'p50', 'p99', 'errors', 'CPU ms/req', 'ratio'], widths));
+  line('(a) products, valid token: floor', f.a.floor, '');
+  line('(a) products, valid token: server', f.a.server, `${f.a.ratio}x floor`);
+  line('(b) unknown token, 401: floor', f.b.floor, '');
+  line('(b) unknown token, 401: server', f.b.server, `${f.b.ratio}x floor`);
+  line('(c) obtainAuthToken: server', f.c.server, `${f.c.ratio}x limit`);
+  console.log(
+    `    hash-bound limit: ${f.c.hash.cores} cores / ${f.c.hash.compareMs} ms per compare (cost ${f.c.hash.rounds}) = ${f.c.hash.limit} req/s`,
+  );
+  line('(d) reads, idle', f.d.idle, '');
+  line('(d) reads, under login storm', f.d.underStorm, `${f.d.ratio}x idle p99`);
+  line('(d) the storm itself', f.d.storm, '');
+  line('run 2: (a) server', f.second.a, '');
+  line('run 2: (b) server', f.second.b, '');
+  line('run 2: (c) server', f.second.c, '');
+  console.log(`(e) server RSS: ${f.e.firstMb} MB after run 1, ${f.e.secondMb} MB after run 2 (${f.e.growthMb >= 0 ? '+' : ''}${f.e.growthMb} MB)`);
+  line(`(a) products, ${f.cluster.workers} workers`, f.cluster.a, `${f.cluster.speedup}x 1 worker`);
+  console.log(`    RSS with ${f.cluster.workers} workers (primary + workers): ${f.cluster.rssMb} MB`);
+}
+
+export function printBudgets(list: Budget[]): void {
+  console.log('');
+  for (const budget of list) {
+    console.log(`${budget.pass ? 'PASS' : 'FAIL'}  ${budget.name}: ${budget.figure} (budget ${budget.limit})`);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench`: the performance benchmark. Starts the server as a user does (`node dist/src/server.js`,
+ * NODE_ENV=production, the embedded PostgreSQL in a temporary DATA_DIR unless DATABASE_URL is set), seeds a
+ * user and 50 products through the API, starts the raw floor (bench/floor.ts) on the same database, and
+ * drives both over 127.0.0.1 with autocannon:
+ *
+ *   (a) products(limit: 50) with a valid token       server vs floor
+ *   (b) the same with an unknown token (401)         server vs floor
+ *   (c) obtainAuthToken with the right password      server vs the hash-bound limit
+ *   (d) (a) at 8 connections, idle and while 8 connections hammer obtainAuthToken: p99 against idle p99
+ *   (e) server RSS after a run of (a)-(c), and again after a second identical run
+ *   and (a) once more against WEB_CONCURRENCY=2, as a speed-up over one worker.
+ *
+ * Prints a table and one PASS/FAIL line per budget, and writes everything to bench/results/<time>.json.
+ * It exits 0 whatever the figures (budgets are reported, not asserted); only a crash exits 1.
+ *
+ * Environment: BENCH_DURATION (seconds per scenario, default 10), BENCH_WARMUP (seconds, default 3),
+ * BENCH_CONNECTIONS (default 32), BCRYPT_ROUNDS (the server's cost, default as the server's: 12),
+ * DATABASE_URL (use this PostgreSQL instead of an embedded one).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { freePort } from '../src/database/embedded';
+import { EMBEDDED_DATABASE_NAME } from '../src/database/database';
+import { loadSettings } from '../src/settings';
+import { measureHashBound, type HashBound } from './hash-bound';
+import { round, runLoad, type LoadResult, type Request } from './load';
+import { embeddedDatabaseUrl, serverCpuMs, serverRss, startProcess, type Started } from './processes';
+import { budgets, printBudgets, printTable, type Figures } from './report';
+import { PASSWORD, post, PRODUCTS, seed } from './seed';
+
+const root = path.resolve(__dirname, '..', '..');
+const resultsDir = path.join(root, 'bench', 'results');
+
+function seconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
+  return value;
+}
+
+const duration = seconds('BENCH_DURATION', 10);
+const warmup = seconds('BENCH_WARMUP', 3);
+const connections = Math.round(seconds('BENCH_CONNECTIONS', 32));
+const STORM_CONNECTIONS = 8;
+const READ_CONNECTIONS_UNDER_STORM = 8;
+const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).bcryptRounds;
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function measure(label: string, target: Started, request: Request, conns = connections): Promise<LoadResult> {
+  log(`  ${label}: warm-up ${warmup} s, then ${duration} s at ${conns} connections`);
+  await runLoad(target.baseUrl, request, conns, warmup);
+  await drain(target, request);
+  return measured(target, () => runLoad(target.baseUrl, request, conns, duration));
+}
+
+/**
+ * autocannon walks away from the requests in flight when its time is up, and the server still answers
+ * them: for logins that is seconds of queued bcrypt work that would eat into the next run. One request of
+ * the same kind, answered, means the queue ahead of it is gone.
+ */
+async function drain(target: Started, request: Request): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (request.authorization) headers.authorization = request.authorization;
+  await fetch(`${target.baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: request.query }) }).then((r) => r.text());
+}
+
+/** Adds the CPU the target spent per answered request: steadier than req/s when the machine is shared. */
+async function measured(target: Started, load: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = serverCpuMs(target.child.pid!);
+  const result = await load();
+  const spent = serverCpuMs(target.child.pid!) - before;
+  return { ...result, cpuMsPerRequest: result.total ? round(spent / result.total, 3) : 0 };
+}
+
+/** Both answers must be the same JSON, or the comparison with the floor means nothing. */
+async function checkSameAnswers(server: string, floor: string, token: string): Promise<void> {
+  for (const authorization of [`Token ${token}`, `Token ${'0'.repeat(40)}`]) {
+    const [a, b] = await Promise.all([post(server, PRODUCTS, authorization), post(floor, PRODUCTS, authorization)]);
+    const same = a.status === b.status && (a.status !== 200 || JSON.stringify(a.body) === JSON.stringify(b.body));
+    if (!same) throw new Error(`server and floor disagree: ${a.status} ${JSON.stringify(a.body).slice(0, 300)} vs ${b.status} ${JSON.stringify(b.body).slice(0, 300)}`);
+  }
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const tmp = process.env.DATABASE_URL ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-bench-'));
+  // As root the embedded PostgreSQL runs as the `postgres` user, which must reach its data directory.
+  if (tmp) fs.chmodSync(tmp, 0o755);
+  const serverEnv = (workers: number) => ({
+    NODE_ENV: 'production',
+    WEB_CONCURRENCY: String(workers),
+    BCRYPT_ROUNDS: String(rounds),
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    ...(tmp ? { DATA_DIR: tmp } : {}),
+  });
+  const serverScript = path.join(root, 'dist', 'src', 'server.js');
+  const floorScript = path.join(root, 'dist', 'bench', 'floor.js');
+  const running: Started[] = [];
+  const start = async (script: string, env: Record<string, string>) => {
+    const child = await startProcess([script], { ...env, PORT: String(await freePort()) });
+    running.push(child);
+    return child;
+  };
+
+  try {
+    log(`Benchmark: ${duration} s per scenario after ${warmup} s of warm-up, ${connections} connections, BCRYPT_ROUNDS=${rounds}`);
+    log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
+    const server = await start(serverScript, serverEnv(1));
+    const { token, username } = await seed(server.baseUrl);
+    const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
+    const floor = await start(floorScript, { DATABASE_URL: databaseUrl });
+    await checkSameAnswers(server.baseUrl, floor.baseUrl, token);
+
+    log(`Measuring one bcrypt compare at cost ${rounds}`);
+    const hash: HashBound = await measureHashBound(rounds);
+
+    const read: Request = { query: PRODUCTS, authorization: `Token ${token}`, status: 200, contains: '"total":' };
+    const unknown: Request = { query: PRODUCTS, authorization: `Token ${'0'.repeat(40)}`, status: 401, contains: 'Invalid token.' };
+    const login: Request = {
+      query: `mutation { obtainAuthToken(username: "${username}", password: "${PASSWORD}") { token } }`,
+      status: 200,
+      contains: `"token":"${token}"`,
+    };
+
+    // Server and floor alternate, so drift on a noisy machine hits both sides of each ratio alike.
+    log('Run 1');
+    const a = { floor: await measure('(a) floor', floor, read), server: await measure('(a) server', server, read) };
+    const b = { floor: await measure('(b) floor', floor, unknown), server: await measure('(b) server', server, unknown) };
+    const c = await measure('(c) server', server, login);
+    await drain(server, login);
+    const rssFirst = serverRss(server.child.pid!);
+
+    log('Run 2 (the same scenarios, for memory growth)');
+    const second = {
+      a: await measure('(a) server', server, read),
+      b: await measure('(b) server', server, unknown),
+      c: await measure('(c) server', server, login),
+    };
+    await drain(server, login);
+    const rssSecond = serverRss(server.child.pid!);
+
+    log('(d) reads, idle and under a login storm');
+    await drain(server, login);
+    const idle = await measure('(d) reads, idle', server, read, READ_CONNECTIONS_UNDER_STORM);
+    const storm = runLoad(server.baseUrl, login, STORM_CONNECTIONS, duration + 2 * warmup);
+    await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
+    const underStorm = await measured(server, () => runLoad(server.baseUrl, read, READ_CONNECTIONS_UNDER_STORM, duration));
+    const stormResult = await storm;
+
+    await floor.stop();
+    const firstExit = await server.stop();
+    running.length = 0;
+
+    log('Starting the server with WEB_CONCURRENCY=2');
+    const cluster = await start(serverScript, serverEnv(2));
+    const clusterA = await measure('(a) server, 2 workers', cluster, read);
+    const clusterRss = serverRss(cluster.child.pid!);
+    const clusterExit = await cluster.stop();
+    running.length = 0;
+
+    const figures: Figures = {
+      a: { ...a, ratio: round(a.server.requestsPerSecond / a.floor.requestsPerSecond) },
+      b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond) },
+      c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
+      d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },
+      e: { firstMb: rssFirst.totalMb, secondMb: rssSecond.totalMb, growthMb: round(rssSecond.totalMb - rssFirst.totalMb, 1), processes: rssSecond.processes },
+      cluster: { workers: 2, a: clusterA, speedup: round(clusterA.requestsPerSecond / a.server.requestsPerSecond), rssMb: clusterRss.totalMb },
+      second,
+    };
+
+    const report = {
+      date: new Date().toISOString(),
+      commit: gitCommit(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()}-${os.arch()}` },
+      config: { duration, warmup, connections, stormConnections: STORM_CONNECTIONS, readConnectionsUnderStorm: READ_CONNECTIONS_UNDER_STORM, bcryptRounds: rounds, database: tmp ? 'embedded' : 'DATABASE_URL' },
+      figures,
+      budgets: budgets(figures),
+      exitCodes: { server: firstExit, cluster: clusterExit },
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+    printTable(figures);
+    printBudgets(report.budgets);
+    console.log(`\nFigures written to ${path.relative(process.cwd(), file)} (${report.seconds} s in all).`);
+  } finally {
+    for (const child of running) await child.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error('The benchmark crashed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+/** The bench's data, created through the API as a client would: one user with a token, and 50 products. */
+import { randomBytes } from 'node:crypto';
+
+export const PASSWORD = 'bench correct horse';
+
+export const PRODUCTS = '{ products(limit: 50) { items { id name description price } total } }';
+
+export async function post(baseUrl: string, query: string, authorization?: string): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (authorization) headers.authorization = authorization;
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query }) });
+  return { status: response.status, body: await response.json() };
+}
+
+/** A user and at least 50 products, created through the API as a client would. */
+export async function seed(baseUrl: string): Promise<{ username: string; token: string }> {
+  const username = `bench_${randomBytes(4).toString('hex')}`;
+  const registered = await post(
+    baseUrl,
+    `mutation { register(input: {username: "${username}", email: "${username}@example.com", password: "${PASSWORD}"}) { id } }`,
+  );
+  if (!registered.body.data?.register) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
+  const login = await post(baseUrl, `mutation { obtainAuthToken(username: "${username}", password: "${PASSWORD}") { token } }`);
+  const token = login.body.data?.obtainAuthToken?.token as string | undefined;
+  if (!token) throw new Error(`obtainAuthToken failed: ${JSON.stringify(login.body)}`);
+  const page = await post(baseUrl, PRODUCTS, `Token ${token}`);
+  for (let i = page.body.data.products.total; i < 50; i += 1) {
+    const description = `Product number ${i + 1}, seeded by the benchmark.`;
+    const created = await post(
+      baseUrl,
+      `mutation { createProduct(input: {name: "Bench product ${i + 1}", description: "${description}", price: "${(i * 3.17 + 1).toFixed(2)}"}) { id } }`,
+      `Token ${token}`,
+    );
+    if (!created.body.data?.createProduct) throw new Error(`createProduct failed: ${JSON.stringify(created.body)}`);
+  }
+  return { username, token };
+}
+
