@@ -1,4 +1,6 @@
 /** The playground's example tabs: the four operations a newcomer runs first, in the order they need them. */
+import { authKeyword } from '../server-config';
+
 export interface ExampleTab {
   query: string;
   variables?: string;
@@ -6,7 +8,7 @@ export interface ExampleTab {
 }
 
 const register: ExampleTab = {
-  query: `# Creates an account; the server gives it a token at once. Public: no Authorization header needed.
+  query: `# Creates an account (and its token). Public: no header needed.
 mutation Register($input: RegisterInput!) {
   register(input: $input) {
     id
@@ -19,7 +21,8 @@ mutation Register($input: RegisterInput!) {
 };
 
 const obtainAuthToken: ExampleTab = {
-  query: `# Logs in: returns the key to send as "Authorization: Token <key>" (DRF's obtain_auth_token).
+  query: `# Logs in: returns the key to send as
+# "Authorization: ${authKeyword} <key>". Public.
 mutation ObtainAuthToken($username: String!, $password: String!) {
   obtainAuthToken(username: $username, password: $password) {
     token
@@ -32,7 +35,7 @@ mutation ObtainAuthToken($username: String!, $password: String!) {
 };
 
 const me: ExampleTab = {
-  query: `# Who the Authorization header authenticates (see the Headers tab below).
+  query: `# Who the Authorization header (Headers, below) authenticates.
 query Me {
   me {
     id
@@ -47,7 +50,7 @@ query Me {
 };
 
 const products: ExampleTab = {
-  query: `# One page of products, newest first. Needs the Authorization header.
+  query: `# A page of products, newest first. Needs the header.
 query Products($limit: Int! = 20, $offset: Int! = 0) {
   products(limit: $limit, offset: $offset) {
     total

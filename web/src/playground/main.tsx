@@ -10,7 +10,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { getToken } from '../auth/token-store';
-import { authorizationHeader, graphqlUrl, introspection } from '../server-config';
+import { authKeyword, authorizationHeader, graphqlUrl, introspection } from '../server-config';
 import { exampleTabs, headersJson } from './examples';
 import { tabsNotPersisted } from './storage';
 
@@ -32,12 +32,18 @@ const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
 const token = getToken();
 const authorization = token ? authorizationHeader(token) : null;
 
+const tabs = exampleTabs(authorization);
+
 function Playground() {
   return (
     <GraphiQL
       fetcher={fetcher}
       storage={tabsNotPersisted}
-      defaultTabs={exampleTabs(authorization)}
+      defaultTabs={tabs}
+      // GraphiQL fills the editors of the first tab from these, not from defaultTabs.
+      initialQuery={tabs[0].query}
+      initialVariables={tabs[0].variables ?? ''}
+      initialHeaders={tabs[0].headers ?? ''}
       defaultHeaders={authorization ? headersJson(authorization) : undefined}
       defaultEditorToolsVisibility={authorization ? 'headers' : 'variables'}
       shouldPersistHeaders={false}
@@ -51,7 +57,7 @@ function Playground() {
         <p className="playground-footer">
           {authorization
             ? 'Headers carry the token of your web app session.'
-            : 'Not logged in to the web app: run obtainAuthToken, then add {"Authorization": "Token <key>"} under Headers.'}
+            : `Not logged in to the web app: run obtainAuthToken, then add {"Authorization": "${authKeyword} <key>"} under Headers.`}
           {introspection ? null : ' Introspection is off on this server (INTROSPECTION=false): no docs or autocompletion.'}
         </p>
       </GraphiQL.Footer>

@@ -1,5 +1,5 @@
 /**
- * GraphiQL's storage: localStorage as usual (history, settings), except the tab state. Restored tabs would
+ * GraphiQL's storage: localStorage as usual (history, settings), except the tabs and editor contents. Restored tabs would
  * come back without headers (GraphiQL does not persist them) or with a key that has since changed, so each
  * visit starts from the example tabs, prefilled with the current token.
  */
@@ -7,7 +7,8 @@ import type { GraphiQLProps } from 'graphiql';
 
 type Storage = NonNullable<GraphiQLProps['storage']>;
 
-const NOT_PERSISTED = new Set(['graphiql:tabState']);
+// The tabs and the editors' contents; history, theme and panel sizes persist.
+const NOT_PERSISTED = new Set(['graphiql:tabState', 'graphiql:query', 'graphiql:variables', 'graphiql:headers']);
 const PREFIX = 'graphiql:';
 
 function local(): globalThis.Storage | null {

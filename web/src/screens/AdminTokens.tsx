@@ -42,6 +42,7 @@ export function AdminTokens() {
   return (
     <>
       <AddToken
+        onSubmit={() => setNotice(null)}
         onAdded={(username) => {
           setNotice(`Token ready for ${username}.`);
           void tokens.refetch();
@@ -108,7 +109,7 @@ export function AdminTokens() {
 }
 
 /** "Add Token": a username, then Save. Returns the user's existing token if there is one, as DRF's admin would refuse a second. */
-function AddToken({ onAdded }: { onAdded: (username: string) => void }) {
+function AddToken({ onSubmit, onAdded }: { onSubmit: () => void; onAdded: (username: string) => void }) {
   const [username, setUsername] = useState('');
   const [createToken, { loading, error, reset }] = useMutation(CreateTokenDocument);
   const errors = fieldErrors(error);
@@ -116,6 +117,7 @@ function AddToken({ onAdded }: { onAdded: (username: string) => void }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     reset();
+    onSubmit();
     const { data } = await createToken({ variables: { username: username.trim(), reset: false } }).catch(() => ({ data: undefined }));
     if (data) {
       onAdded(data.createToken.user.username);
