@@ -1,20 +1,23 @@
-/** The admin's search box: a case-insensitive substring of the username or the email. */
+/**
+ * The admin's search box: a case-insensitive substring of the username or the email, matched against
+ * `auth_user_search.text` (lower(username) + newline + lower(email), see the admin_search migration).
+ */
 import { ValidationError } from '../errors';
 
 export const MAX_SEARCH_LENGTH = 254;
 
-/** The ILIKE pattern for a search, or undefined when there is nothing to search for (blank or absent). */
+/**
+ * The LIKE pattern for a search term, lower-cased as the searched text is, or undefined when there is
+ * nothing to search for (absent or blank).
+ */
 export function searchPattern(raw: string | null | undefined): string | undefined {
   const term = (raw ?? '').trim();
   if (!term) return undefined;
   if (term.length > MAX_SEARCH_LENGTH) {
     throw new ValidationError(`search: Ensure this field has no more than ${MAX_SEARCH_LENGTH} characters.`, 'search');
   }
+  // The newline separates username from email in the searched text; no username or email holds one.
+  if (/\p{Cc}/u.test(term)) throw new ValidationError('search: Control characters are not allowed.', 'search');
   // The term is matched literally: LIKE's wildcards and its escape character are escaped.
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** The user filter for a pattern, in MikroORM's query language. */
-export function userMatching(pattern: string) {
-  return { $or: [{ username: { $ilike: pattern } }, { email: { $ilike: pattern } }] };
+  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -12,7 +12,7 @@ import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { createUser } from '../users/user.service';
 import { checkPage, parseId } from '../validation';
-import { searchPattern, userMatching } from './admin.search';
+import { searchPattern } from './admin.search';
 import type { CreateUserInput, TokenPage, UserPage } from './admin.types';
 
 export interface PageQuery {
@@ -23,26 +23,68 @@ export interface PageQuery {
 
 const TOKEN_KEY_MAX = 40;
 
-/** Users whose username or email contains the search, newest (highest id) first. */
+/** Entities in the order of `ids` (a page's order), as `$in` returns them in any order. */
+function inOrder<T, K>(items: T[], ids: K[], idOf: (item: T) => K): T[] {
+  const byId = new Map(items.map((item) => [idOf(item), item]));
+  return ids.map((id) => byId.get(id)).filter((item): item is T => item !== undefined);
+}
+
+/*
+ * Each page is two queries run side by side: the page's ids, walked on an index (so a deep offset skips
+ * index entries, not rows), then fetched; and the exact total. Counts over a search read the narrow
+ * auth_user_search table rather than auth_user (see the admin_search migration).
+ */
+
+/** Users whose username or email contains the search (any case), newest (highest id) first. */
 export async function listUsers(em: EntityManager, { search, limit, offset }: PageQuery): Promise<UserPage> {
   checkPage(limit, offset);
   const pattern = searchPattern(search);
-  const where = pattern ? userMatching(pattern) : {};
-  const [items, total] = await Promise.all([
-    em.find(User, where, { orderBy: { id: 'desc' }, limit, offset }),
-    em.count(User, where),
+  const connection = em.getConnection();
+  const [items, [{ total }]] = await Promise.all([
+    (async () => {
+      const rows = pattern
+        ? await connection.execute<{ id: number }[]>(
+            'select user_id as id from auth_user_search where text like ? order by user_id desc limit ? offset ?',
+            [pattern, limit, offset],
+          )
+        : await connection.execute<{ id: number }[]>('select id from auth_user order by id desc limit ? offset ?', [limit, offset]);
+      const ids = rows.map((row) => row.id);
+      return ids.length ? inOrder(await em.find(User, { id: { $in: ids } }), ids, (user) => user.id) : [];
+    })(),
+    pattern
+      ? connection.execute<{ total: number }[]>('select count(*)::int as total from auth_user_search where text like ?', [pattern])
+      : connection.execute<{ total: number }[]>('select count(*)::int as total from auth_user'),
   ]);
   return { items, total };
 }
 
-/** Tokens whose user's username or email contains the search, newest first. */
+/** Tokens whose user's username or email contains the search (any case), newest first. */
 export async function listTokens(em: EntityManager, { search, limit, offset }: PageQuery): Promise<TokenPage> {
   checkPage(limit, offset);
   const pattern = searchPattern(search);
-  const where = pattern ? { user: userMatching(pattern) } : {};
-  const [items, total] = await Promise.all([
-    em.find(Token, where, { populate: ['user'], orderBy: { created: 'desc', key: 'desc' }, limit, offset }),
-    em.count(Token, where),
+  const connection = em.getConnection();
+  const [items, [{ total }]] = await Promise.all([
+    (async () => {
+      const rows = pattern
+        ? await connection.execute<{ key: string }[]>(
+            `select t.key from authtoken_token t join auth_user_search s on s.user_id = t.user_id
+              where s.text like ? order by t.created desc, t.key desc limit ? offset ?`,
+            [pattern, limit, offset],
+          )
+        : await connection.execute<{ key: string }[]>('select key from authtoken_token order by created desc, key desc limit ? offset ?', [
+            limit,
+            offset,
+          ]);
+      const keys = rows.map((row) => row.key);
+      if (!keys.length) return [];
+      return inOrder(await em.find(Token, { key: { $in: keys } }, { populate: ['user'] }), keys, (token) => token.key);
+    })(),
+    pattern
+      ? connection.execute<{ total: number }[]>(
+          'select count(*)::int as total from auth_user_search where has_token and text like ?',
+          [pattern],
+        )
+      : connection.execute<{ total: number }[]>('select count(*)::int as total from authtoken_token'),
   ]);
   return { items, total };
 }

@@ -1,10 +1,10 @@
 /** Every migration, in order. Add new ones at the end (`npx mikro-orm migration:create` writes the class). */
 import { Migration20261123000000_initial } from './Migration20261123000000_initial';
 import { Migration20261123000100_login_failures } from './Migration20261123000100_login_failures';
-import { Migration20261123000200_admin_indexes } from './Migration20261123000200_admin_indexes';
+import { Migration20261123000200_admin_search } from './Migration20261123000200_admin_search';
 
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123000100_login_failures', class: Migration20261123000100_login_failures },
-  { name: 'Migration20261123000200_admin_indexes', class: Migration20261123000200_admin_indexes },
+  { name: 'Migration20261123000200_admin_search', class: Migration20261123000200_admin_search },
 ];
