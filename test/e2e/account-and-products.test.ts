@@ -6,7 +6,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { makeUser, startTestServer, tokenOf, type TestServer } from '../utils';
-import { chromiumAvailable, field, fieldError, launchChromium, openSession, screenshot, warnIfNoChromium, type Session } from './browser';
+import {
+  chromiumAvailable,
+  field,
+  fieldError,
+  launchChromium,
+  openSession,
+  requireCurrentWebBuild,
+  screenshot,
+  sessionStorageKeys,
+  setStoredToken,
+  storedToken,
+  warnIfNoChromium,
+  type Session,
+} from './browser';
 
 warnIfNoChromium('account and products');
 
@@ -16,6 +29,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
   const sessions: Session[] = [];
 
   beforeAll(async () => {
+    requireCurrentWebBuild();
     [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
   });
 
@@ -124,7 +138,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await page.getByText('You have been logged out.').waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await tokenOf(server.orm, aliceId)).toBeUndefined();
-    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+    expect(await sessionStorageKeys(page)).toEqual([]);
     await screenshot(page, '08-logged-out');
 
     await field(page, 'Username').fill('alice');
@@ -152,14 +166,14 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.getByRole('alert').filter({ hasText: 'Invalid token.' }).waitFor();
-    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+    expect(await sessionStorageKeys(page)).toEqual([]);
     await screenshot(page, '10-token-revoked');
 
     await field(page, 'Username').fill('bob');
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('graphql-authtoken.token'))).toBe(await tokenOf(server.orm, user.id));
+    expect(await storedToken(page)).toBe(await tokenOf(server.orm, user.id));
   }, 60_000);
 
   test('a stale token left in the browser never blocks logging in', async () => {
@@ -167,7 +181,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     const { page } = await session();
     await page.goto(`${server.baseUrl}/login`);
     // As if the key had been regenerated elsewhere since this tab stored it.
-    await page.evaluate(() => sessionStorage.setItem('graphql-authtoken.token', 'f'.repeat(40)));
+    await setStoredToken(page, 'f'.repeat(40));
     await page.reload();
     await page.getByRole('alert').filter({ hasText: 'Invalid token.' }).waitFor();
     await field(page, 'Username').fill('carol');

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { isBuildCurrent } from '../../web/build-stamp.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
@@ -24,6 +25,13 @@ export function warnIfNoChromium(suite: string): void {
       '',
     ].join('\n'),
   );
+}
+
+/** The pages under test must be built from the sources under test: say how when they are not. */
+export function requireCurrentWebBuild(): void {
+  if (!isBuildCurrent()) {
+    throw new Error('dist/web is missing or older than web/: run `npm run build:web` first (`npm test` does it).');
+  }
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -84,4 +92,21 @@ export function field(page: Page, label: string) {
 /** The validation message shown under a field, found from the field's own label (so "next to it" is tested). */
 export function fieldError(page: Page, label: string) {
   return page.locator('.field', { has: page.getByText(label, { exact: true }) }).locator('.field-error');
+}
+
+// The root tsconfig has no DOM types (this is Node code): page functions go as strings.
+const TOKEN_KEY = 'graphql-authtoken.token';
+
+/** The keys the page holds in sessionStorage. */
+export async function sessionStorageKeys(page: Page): Promise<string[]> {
+  return page.evaluate('Object.keys(sessionStorage)');
+}
+
+/** The token the web app stored, or null. */
+export async function storedToken(page: Page): Promise<string | null> {
+  return page.evaluate(`sessionStorage.getItem(${JSON.stringify(TOKEN_KEY)})`);
+}
+
+export async function setStoredToken(page: Page, token: string): Promise<void> {
+  await page.evaluate(`sessionStorage.setItem(${JSON.stringify(TOKEN_KEY)}, ${JSON.stringify(token)})`);
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeUser, startTestServer, tokenOf, type TestServer } from '../utils';
-import { chromiumAvailable, field, launchChromium, openSession, screenshot, warnIfNoChromium, type Session } from './browser';
+import { chromiumAvailable, field, launchChromium, openSession, requireCurrentWebBuild, screenshot, warnIfNoChromium, type Session } from './browser';
 
 warnIfNoChromium('playground');
 
@@ -21,6 +21,7 @@ describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
   const sessions: Session[] = [];
 
   beforeAll(async () => {
+    requireCurrentWebBuild();
     [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
   });
 
