@@ -5,14 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { generate } from '@graphql-codegen/cli';
+import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
 import { describe, expect, test } from 'vitest';
-import config from '../web/codegen';
 
 const root = path.resolve(__dirname, '..');
 
 async function generated(schema: string): Promise<Map<string, string>> {
-  const outputs = await generate({ ...config, schema, cwd: root, silent: true, verbose: false }, false);
+  // Loaded as `npm run codegen` loads it (not imported), so tsc does not compile web/ into dist/.
+  const { config } = await loadCodegenConfig({ configFilePath: path.join(root, 'web', 'codegen.ts') });
+  const outputs: { filename: string; content: string }[] = await generate({ ...config, schema, cwd: root, silent: true, verbose: false }, false);
   return new Map(outputs.map((output) => [path.relative(root, path.resolve(root, output.filename)), output.content]));
 }
 
