@@ -36,9 +36,6 @@ async function main(): Promise<void> {
     await database.embedded?.stop();
     throw error;
   }
-  const shownHost = settings.host === '0.0.0.0' ? 'localhost' : settings.host;
-  logger.info(`GraphQL API ready at http://${shownHost}:${serving.port}/graphql`);
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -50,6 +47,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // Only now, with the handlers in place: supervisors (and test/server.test.ts) take this line as ready, and a
+  // signal sent on seeing it used to find no handler and kill the process mid-flight, skipping the shutdown.
+  const shownHost = settings.host === '0.0.0.0' ? 'localhost' : settings.host;
+  logger.info(`GraphQL API ready at http://${shownHost}:${serving.port}/graphql`);
 }
 
 main().catch((error) => {
