@@ -125,6 +125,7 @@ async function seed(url: string): Promise<string> {
     );
     await connection.execute('vacuum analyze auth_user');
     await connection.execute('vacuum analyze authtoken_token');
+    await connection.execute('vacuum analyze auth_user_search');
     const [row] = await connection.execute<{ key: string }[]>('select key from authtoken_token where user_id = ?', [staff.id]);
     return row.key;
   } finally {
