@@ -269,7 +269,7 @@ describe('a database that goes away and comes back', () => {
     database = await start();
     // The pool may hold connections the restart killed; allow a few attempts for it to replace them.
     let ready = 0;
-    for (let attempt = 0; attempt < 20 && ready !== 200; attempt += 1) {
+    for (let attempt = 0; attempt < 50 && ready !== 200; attempt += 1) {
       ready = (await fetch(`${baseUrl}/readyz`)).status;
       if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }

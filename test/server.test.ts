@@ -15,6 +15,9 @@ const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'server.js');
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { id } }';
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token userId } }';
+// A start costs seconds (loading the app, initdb on the first embedded start); on a loaded 2-core machine
+// several times that. Generous, so that only a real hang fails.
+const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 /** `npm test` builds first; a bare `npx vitest run` may find dist missing or older than src. */
 function ensureBuilt(): void {
@@ -111,7 +114,7 @@ afterAll(async () => {
   for (const pid of postgresPids) if (isRunning(pid)) process.kill(pid, 'SIGINT');
 });
 
-describe('the server process with DATABASE_URL', () => {
+describe('the server process with DATABASE_URL', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `authtoken_test_server_${randomBytes(4).toString('hex')}`;
   const url = new URL(adminUrl);
@@ -164,7 +167,7 @@ describe('the server process with DATABASE_URL', () => {
   });
 });
 
-describe('the server process with the embedded PostgreSQL', () => {
+describe('the server process with the embedded PostgreSQL', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-server-'));
@@ -224,7 +227,7 @@ describe('the server process with the embedded PostgreSQL', () => {
   });
 });
 
-describe('the server process with a bad setting', () => {
+describe('the server process with a bad setting', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   // One variable stands for all: test/settings.test.ts checks each bad value; this checks the exit path.
   it('exits 1 with "Configuration error: PORT ..." and no stack trace for PORT=abc', async () => {
     const server = startServer({ PORT: 'abc' });
