@@ -29,35 +29,56 @@ export class Migration20261123000200_admin_search extends Migration {
              exists (select 1 from "authtoken_token" t where t."user_id" = u."id")
         from "auth_user" u;`);
 
-    this.addSql(`create function "auth_user_search_from_user"() returns trigger language plpgsql as $$
+    // Inserts and deletes are handled per statement (transition tables), so bulk writes such as
+    // `manage ensure-tokens` over 100,000 users cost one join, not 100,000 trigger calls. Username and
+    // email changes are per row: only a trigger without a column list may see transition tables, and a
+    // per-statement one would fire on every login's last_login update.
+    this.addSql(`create function "auth_user_search_users_inserted"() returns trigger language plpgsql as $$
       begin
-        if tg_op = 'INSERT' then
-          insert into "auth_user_search" ("user_id", "text", "has_token")
-          values (new."id", lower(new."username") || E'\\n' || lower(new."email"),
-                  exists (select 1 from "authtoken_token" t where t."user_id" = new."id"));
-        else
-          update "auth_user_search" set "text" = lower(new."username") || E'\\n' || lower(new."email")
-           where "user_id" = new."id";
-        end if;
+        insert into "auth_user_search" ("user_id", "text", "has_token")
+        select i."id", lower(i."username") || E'\\n' || lower(i."email"),
+               exists (select 1 from "authtoken_token" t where t."user_id" = i."id")
+          from "inserted" i;
         return null;
       end
     $$;`);
-    this.addSql(`create trigger "auth_user_search_from_user" after insert or update of "username", "email" on "auth_user"
-      for each row execute function "auth_user_search_from_user"();`);
+    this.addSql(`create trigger "auth_user_search_users_inserted" after insert on "auth_user"
+      referencing new table as "inserted" for each statement execute function "auth_user_search_users_inserted"();`);
+    this.addSql(`create function "auth_user_search_user_renamed"() returns trigger language plpgsql as $$
+      begin
+        update "auth_user_search" set "text" = lower(new."username") || E'\\n' || lower(new."email")
+         where "user_id" = new."id";
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "auth_user_search_user_renamed" after update of "id", "username", "email" on "auth_user"
+      for each row execute function "auth_user_search_user_renamed"();`);
 
-    this.addSql(`create function "auth_user_search_from_token"() returns trigger language plpgsql as $$
+    this.addSql(`create function "auth_user_search_tokens_inserted"() returns trigger language plpgsql as $$
       begin
-        if tg_op in ('DELETE', 'UPDATE') then
-          update "auth_user_search" set "has_token" = false where "user_id" = old."user_id";
-        end if;
-        if tg_op in ('INSERT', 'UPDATE') then
-          update "auth_user_search" set "has_token" = true where "user_id" = new."user_id";
-        end if;
+        update "auth_user_search" s set "has_token" = true from "inserted" i where s."user_id" = i."user_id";
         return null;
       end
     $$;`);
-    this.addSql(`create trigger "auth_user_search_from_token" after insert or delete or update of "user_id" on "authtoken_token"
-      for each row execute function "auth_user_search_from_token"();`);
+    this.addSql(`create trigger "auth_user_search_tokens_inserted" after insert on "authtoken_token"
+      referencing new table as "inserted" for each statement execute function "auth_user_search_tokens_inserted"();`);
+    this.addSql(`create function "auth_user_search_tokens_deleted"() returns trigger language plpgsql as $$
+      begin
+        update "auth_user_search" s set "has_token" = false from "deleted" d where s."user_id" = d."user_id";
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "auth_user_search_tokens_deleted" after delete on "authtoken_token"
+      referencing old table as "deleted" for each statement execute function "auth_user_search_tokens_deleted"();`);
+    this.addSql(`create function "auth_user_search_token_moved"() returns trigger language plpgsql as $$
+      begin
+        update "auth_user_search" set "has_token" = false where "user_id" = old."user_id";
+        update "auth_user_search" set "has_token" = true where "user_id" = new."user_id";
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "auth_user_search_token_moved" after update of "user_id" on "authtoken_token"
+      for each row execute function "auth_user_search_token_moved"();`);
 
     this.addSql(`do $$
       begin
@@ -75,10 +96,16 @@ export class Migration20261123000200_admin_search extends Migration {
 
   override async down(): Promise<void> {
     this.addSql('drop index if exists "authtoken_token_created_key_index";');
-    this.addSql('drop trigger if exists "auth_user_search_from_token" on "authtoken_token";');
-    this.addSql('drop trigger if exists "auth_user_search_from_user" on "auth_user";');
-    this.addSql('drop function if exists "auth_user_search_from_token"();');
-    this.addSql('drop function if exists "auth_user_search_from_user"();');
+    for (const [name, table] of [
+      ['auth_user_search_token_moved', 'authtoken_token'],
+      ['auth_user_search_tokens_deleted', 'authtoken_token'],
+      ['auth_user_search_tokens_inserted', 'authtoken_token'],
+      ['auth_user_search_user_renamed', 'auth_user'],
+      ['auth_user_search_users_inserted', 'auth_user'],
+    ]) {
+      this.addSql(`drop trigger if exists "${name}" on "${table}";`);
+      this.addSql(`drop function if exists "${name}"();`);
+    }
     this.addSql('drop table if exists "auth_user_search";');
   }
 }
