@@ -189,6 +189,13 @@ describe('createToken', () => {
     expect(response.body.data.createToken).toEqual({ key: plainKey, created: expect.any(String), user: { username: 'plain-jane' } });
   });
 
+  it('treats reset: null and reset: false as no reset', async () => {
+    for (const r of [null, false]) {
+      const response = await server.graphql(mutation, { token: staffKey, variables: { u: 'plain-jane', r } });
+      expect(response.body.data.createToken.key).toBe(plainKey);
+    }
+  });
+
   it('creates a token for a user who has none', async () => {
     const user = await makeUser(server.orm, { username: 'lost-token' });
     await server.orm.em.getConnection().execute('delete from authtoken_token where user_id = ?', [user.id]);

@@ -45,10 +45,10 @@ export class AdminResolver {
   })
   createToken(
     @Arg('username', () => String) username: string,
-    @Arg('reset', () => Boolean, { defaultValue: false }) reset: boolean,
+    @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
     @Ctx() { em }: Context,
   ): Promise<Token> {
-    return createUserToken(em, username.trim(), reset);
+    return createUserToken(em, username.trim(), reset ?? false);
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
