@@ -6,6 +6,10 @@ import { Product } from './product.entity';
 import { ProductInput, ProductPage } from './product.types';
 import { cleanProduct } from './product.validation';
 
+const PAGE_QUERY =
+  'select "id", "name", "description", "price", "created", "updated" from "product" order by "id" desc limit ? offset ?';
+const COUNT_QUERY = 'select count(*)::int as "total" from "product"';
+
 /** DRF's ModelViewSet, as GraphQL: list, retrieve, create, update, destroy. Every field needs a token. */
 @Authorized()
 @Resolver(() => Product)
@@ -17,8 +21,19 @@ export class ProductResolver {
     @Ctx() { em }: Context,
   ): Promise<ProductPage> {
     checkPage(limit, offset);
-    const [items, total] = await em.findAndCount(Product, {}, { orderBy: { id: 'desc' }, limit, offset });
-    return { items, total };
+    // A page is only read, so its rows go out as plain objects: em.findAndCount built both queries through
+    // the ORM and hydrated every row into the identity map, several times the CPU of the rows themselves
+    // (profile in issue 5). Still two queries, the page and the count, side by side, parameterised via knex.
+    const knex = em.getConnection().getKnex();
+    const [page, count] = await Promise.all([knex.raw(PAGE_QUERY, [limit, offset]), knex.raw(COUNT_QUERY)]);
+    // MikroORM has pg hand timestamps over as text; the platform turns them into Dates as hydration would.
+    const platform = em.getPlatform();
+    const items = (page.rows as Product[]).map((row) => ({
+      ...row,
+      created: platform.parseDate(row.created as unknown as string),
+      updated: platform.parseDate(row.updated as unknown as string),
+    }));
+    return { items, total: count.rows[0].total as number };
   }
 
   @Query(() => Product, { nullable: true, description: 'The product, or null when there is none with this id.' })
