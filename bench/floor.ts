@@ -3,6 +3,8 @@
  * a hand-written graphql-js schema, `pg` directly, no type-graphql and no ORM. It sends the same SQL as
  * the real server: the token joined to its user (one query), then the products page and its count.
  *
+ * It runs Apollo with the server's plugin set (no landing page, no cache-control hints) in production mode.
+ *
  * It is a yardstick, not a product: just enough of the API (products, a 401 for an unknown token) for the
  * bench's scenarios. Run by bench/run.ts as `node dist/bench/floor.js` with DATABASE_URL and PORT.
  */
@@ -12,7 +14,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Pool } from 'pg';
 
 interface Context {
@@ -25,9 +27,10 @@ const typeDefs = `#graphql
   type Query { products(limit: Int = 20, offset: Int = 0): ProductPage! }
 `;
 
-const TOKEN_SQL = `select t.*, u.id as u_id, u.username, u.email, u.first_name, u.last_name, u.password, u.is_active,
-  u.is_staff, u.is_superuser, u.date_joined, u.last_login
-  from authtoken_token t inner join auth_user u on t.user_id = u.id where t.key = $1 limit 1`;
+const TOKEN_SQL = `select u.*, t.key as token_key, t.created as token_created from authtoken_token t
+  inner join auth_user u on u.id = t.user_id where t.key = $1 limit 1`;
+const PAGE_SQL = 'select id, name, description, price, created, updated from product order by id desc limit $1 offset $2';
+const COUNT_SQL = 'select count(*)::int as total from product';
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
@@ -42,17 +45,18 @@ async function main(): Promise<void> {
       async products(_: unknown, { limit, offset }: { limit: number; offset: number }, context: Context) {
         if (context.userId === null) throw unauthenticated('Authentication credentials were not provided.');
         const [items, count] = await Promise.all([
-          pool.query('select p.* from product p order by p.id desc limit $1 offset $2', [limit, offset]),
-          pool.query('select count(*) as count from product p'),
+          pool.query(PAGE_SQL, [limit, offset]),
+          pool.query(COUNT_SQL),
         ]);
-        return { items: items.rows, total: Number(count.rows[0].count) };
+        return { items: items.rows, total: count.rows[0].total };
       },
     },
   };
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // The same Apollo plugins as the server (src/app.ts), so the comparison is about everything else.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
         const { rows } = await pool.query(TOKEN_SQL, [parts[1]]);
         if (!rows[0]) throw unauthenticated('Invalid token.');
         if (!rows[0].is_active) throw unauthenticated('User inactive or deleted.');
-        return { userId: rows[0].u_id as number };
+        return { userId: rows[0].id as number };
       },
     }),
   );
