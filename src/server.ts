@@ -5,15 +5,20 @@
  * ORM, and last stop the embedded PostgreSQL.
  */
 import cluster from 'node:cluster';
+import os from 'node:os';
 import { describeUrl, prepareDatabase } from './database/database';
 import { logger } from './logger';
 import { loadSettings, SettingsError } from './settings';
 import { runPrimary, runWorker } from './cluster';
 import { serve } from './serve';
+import { lowerThreadPoolPriority } from './thread-pool-priority';
 
 async function main(): Promise<void> {
+  // First, before anything uses libuv's pool: logins hash there, and must not starve the event loop.
+  const pool = lowerThreadPoolPriority();
   const settings = loadSettings();
   logger.setLevel(settings.logLevel);
+  logger.debug(pool.length ? `Thread pool at nice ${os.getPriority(pool[0])}: threads ${pool.join(', ')}` : 'Thread pool priority unchanged');
   if (cluster.isWorker) return runWorker(settings);
 
   const database = await prepareDatabase(settings);
