@@ -120,6 +120,17 @@ describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
     expect(new Set(answers.map((answer) => answer.worker))).toEqual(new Set(['1', '2']));
   });
 
+  it("runs each worker's thread pool (where bcrypt hashes) at nice 10 and its event loop at 0", () => {
+    for (const worker of nodeChildren(server.child.pid!)) {
+      const nice = fs.readdirSync(`/proc/${worker}/task`).map((tid) => {
+        const stat = fs.readFileSync(`/proc/${worker}/task/${tid}/stat`, 'utf8');
+        return { tid: Number(tid), nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) };
+      });
+      expect(nice.find((thread) => thread.tid === worker)?.nice).toBe(0);
+      expect(nice.filter((thread) => thread.nice === 10)).toHaveLength(4);
+    }
+  });
+
   it('stops accepting a revoked token in every worker at once', async () => {
     const user = await makeUser(orm, { username: 'clustered' });
     const key = (await tokenOf(orm, user.id))!;
