@@ -8,7 +8,7 @@ export interface Figures {
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
   e: { firstMb: number; secondMb: number; growthMb: number; processes: { pid: number; mb: number }[] };
-  cluster: { workers: number; a: LoadResult; speedup: number; rssMb: number };
+  cluster: { workers: number; one: LoadResult; a: LoadResult; speedup: number; rssMb: number };
   second: { a: LoadResult; b: LoadResult; c: LoadResult };
 }
 
@@ -64,6 +64,7 @@ export function printTable(f: Figures): void {
   line('run 2: (b) server', f.second.b, '');
   line('run 2: (c) server', f.second.c, '');
   console.log(`(e) server RSS: ${f.e.firstMb} MB after run 1, ${f.e.secondMb} MB after run 2 (${f.e.growthMb >= 0 ? '+' : ''}${f.e.growthMb} MB)`);
+  line('(a) products, 1 worker (in turns)', f.cluster.one, '');
   line(`(a) products, ${f.cluster.workers} workers`, f.cluster.a, `${f.cluster.speedup}x 1 worker`);
   console.log(`    RSS with ${f.cluster.workers} workers (primary + workers): ${f.cluster.rssMb} MB`);
 }

@@ -9,7 +9,10 @@
  *   (c) obtainAuthToken with the right password      server vs the hash-bound limit
  *   (d) (a) at 8 connections, idle and while 8 connections hammer obtainAuthToken: p99 against idle p99
  *   (e) server RSS after a run of (a)-(c), and again after a second identical run
- *   and (a) once more against WEB_CONCURRENCY=2, as a speed-up over one worker.
+ *   and (a) against a second server with WEB_CONCURRENCY=2 on the same database, as a speed-up over one worker.
+ *
+ * Ratios compare targets measured in turns (2 s slices each, see compare()), so that load from elsewhere on a
+ * shared machine hits both sides alike; the CPU each server spent per request is printed as well.
  *
  * Prints a table and one PASS/FAIL line per budget, and writes everything to bench/results/<time>.json.
  * It exits 0 whatever the figures (budgets are reported, not asserted); only a crash exits 1.
@@ -26,7 +29,7 @@ import { freePort } from '../src/database/embedded';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/database';
 import { loadSettings } from '../src/settings';
 import { measureHashBound, type HashBound } from './hash-bound';
-import { round, runLoad, type LoadResult, type Request } from './load';
+import { round, runLoad, runSlice, summarise, type LoadResult, type Request, type Slice } from './load';
 import { embeddedDatabaseUrl, serverCpuMs, serverRss, startProcess, type Started } from './processes';
 import { budgets, printBudgets, printTable, type Figures } from './report';
 import { PASSWORD, post, PRODUCTS, seed } from './seed';
@@ -78,6 +81,35 @@ async function measured(target: Started, load: () => Promise<LoadResult>): Promi
   return { ...result, cpuMsPerRequest: result.total ? round(spent / result.total, 3) : 0 };
 }
 
+/** Seconds per slice when targets take turns. */
+const SLICE_SECONDS = 2;
+
+/**
+ * Measures several targets on the same request in turns of SLICE_SECONDS until each has had `duration`
+ * seconds: on a shared machine, load from elsewhere then hits every side of a ratio alike.
+ */
+async function compare(label: string, targets: Started[], request: Request, conns = connections): Promise<LoadResult[]> {
+  const slices = Math.max(1, Math.round(duration / SLICE_SECONDS));
+  log(`  ${label}: warm-up ${warmup} s each, then ${slices} turns of ${round(duration / slices, 1)} s each at ${conns} connections`);
+  for (const target of targets) {
+    await runLoad(target.baseUrl, request, conns, warmup);
+    await drain(target, request);
+  }
+  const parts = targets.map(() => [] as Slice[]);
+  const cpu = targets.map(() => 0);
+  for (let i = 0; i < slices; i += 1) {
+    for (const [index, target] of targets.entries()) {
+      const before = serverCpuMs(target.child.pid!);
+      parts[index].push(await runSlice(target.baseUrl, request, conns, duration / slices));
+      cpu[index] += serverCpuMs(target.child.pid!) - before;
+    }
+  }
+  return parts.map((slicesOf, index) => {
+    const result = summarise(slicesOf);
+    return { ...result, cpuMsPerRequest: result.total ? round(cpu[index] / result.total, 3) : 0 };
+  });
+}
+
 /** Both answers must be the same JSON, or the comparison with the floor means nothing. */
 async function checkSameAnswers(server: string, floor: string, token: string): Promise<void> {
   for (const authorization of [`Token ${token}`, `Token ${'0'.repeat(40)}`]) {
@@ -97,6 +129,7 @@ function gitCommit(): string | undefined {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadavgAtStart = os.loadavg();
   const tmp = process.env.DATABASE_URL ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-bench-'));
   // As root the embedded PostgreSQL runs as the `postgres` user, which must reach its data directory.
   if (tmp) fs.chmodSync(tmp, 0o755);
@@ -123,7 +156,8 @@ async function main(): Promise<void> {
     const server = await start(serverScript, serverEnv(1));
     const { token, username } = await seed(server.baseUrl);
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
-    const floor = await start(floorScript, { DATABASE_URL: databaseUrl });
+    // Production mode for both: graphql-js runs extra instanceof checks in development.
+    const floor = await start(floorScript, { DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
     await checkSameAnswers(server.baseUrl, floor.baseUrl, token);
 
     log(`Measuring one bcrypt compare at cost ${rounds}`);
@@ -137,40 +171,38 @@ async function main(): Promise<void> {
       contains: `"token":"${token}"`,
     };
 
-    // Server and floor alternate, so drift on a noisy machine hits both sides of each ratio alike.
     log('Run 1');
-    const a = { floor: await measure('(a) floor', floor, read), server: await measure('(a) server', server, read) };
-    const b = { floor: await measure('(b) floor', floor, unknown), server: await measure('(b) server', server, unknown) };
+    const [aFloor, aServer] = await compare('(a) floor and server', [floor, server], read);
+    const [bFloor, bServer] = await compare('(b) floor and server', [floor, server], unknown);
+    const a = { floor: aFloor, server: aServer };
+    const b = { floor: bFloor, server: bServer };
     const c = await measure('(c) server', server, login);
     await drain(server, login);
     const rssFirst = serverRss(server.child.pid!);
 
     log('Run 2 (the same scenarios, for memory growth)');
-    const second = {
-      a: await measure('(a) server', server, read),
-      b: await measure('(b) server', server, unknown),
-      c: await measure('(c) server', server, login),
-    };
+    const [secondA] = await compare('(a) server', [server], read);
+    const [secondB] = await compare('(b) server', [server], unknown);
+    const second = { a: secondA, b: secondB, c: await measure('(c) server', server, login) };
     await drain(server, login);
     const rssSecond = serverRss(server.child.pid!);
 
     log('(d) reads, idle and under a login storm');
-    await drain(server, login);
     const idle = await measure('(d) reads, idle', server, read, READ_CONNECTIONS_UNDER_STORM);
     const storm = runLoad(server.baseUrl, login, STORM_CONNECTIONS, duration + 2 * warmup);
     await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
     const underStorm = await measured(server, () => runLoad(server.baseUrl, read, READ_CONNECTIONS_UNDER_STORM, duration));
     const stormResult = await storm;
-
+    await drain(server, login);
     await floor.stop();
-    const firstExit = await server.stop();
-    running.length = 0;
 
-    log('Starting the server with WEB_CONCURRENCY=2');
-    const cluster = await start(serverScript, serverEnv(2));
-    const clusterA = await measure('(a) server, 2 workers', cluster, read);
+    // The 2-worker server joins the same database (as DATABASE_URL), and takes turns with the 1-worker one.
+    log('Starting a second server with WEB_CONCURRENCY=2 on the same database');
+    const cluster = await start(serverScript, { ...serverEnv(2), DATABASE_URL: databaseUrl });
+    const [oneWorker, clusterA] = await compare('(a) 1 worker and 2 workers', [server, cluster], read);
     const clusterRss = serverRss(cluster.child.pid!);
     const clusterExit = await cluster.stop();
+    const firstExit = await server.stop();
     running.length = 0;
 
     const figures: Figures = {
@@ -179,14 +211,14 @@ async function main(): Promise<void> {
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },
       e: { firstMb: rssFirst.totalMb, secondMb: rssSecond.totalMb, growthMb: round(rssSecond.totalMb - rssFirst.totalMb, 1), processes: rssSecond.processes },
-      cluster: { workers: 2, a: clusterA, speedup: round(clusterA.requestsPerSecond / a.server.requestsPerSecond), rssMb: clusterRss.totalMb },
+      cluster: { workers: 2, one: oneWorker, a: clusterA, speedup: round(clusterA.requestsPerSecond / oneWorker.requestsPerSecond), rssMb: clusterRss.totalMb },
       second,
     };
 
     const report = {
       date: new Date().toISOString(),
       commit: gitCommit(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()}-${os.arch()}` },
+      machine: { loadavgAtStart, loadavgAtEnd: os.loadavg(), cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()}-${os.arch()}` },
       config: { duration, warmup, connections, stormConnections: STORM_CONNECTIONS, readConnectionsUnderStorm: READ_CONNECTIONS_UNDER_STORM, bcryptRounds: rounds, database: tmp ? 'embedded' : 'DATABASE_URL' },
       figures,
       budgets: budgets(figures),
