@@ -40,20 +40,19 @@ export async function listUsers(em: EntityManager, { search, limit, offset }: Pa
   checkPage(limit, offset);
   const pattern = searchPattern(search);
   const connection = em.getConnection();
+  // auth_user_search has one narrow row per user: paging and counting there reads far less than auth_user.
+  const where = pattern ? 'where text like ?' : '';
+  const filter = pattern ? [pattern] : [];
   const [items, [{ total }]] = await Promise.all([
     (async () => {
-      const rows = pattern
-        ? await connection.execute<{ id: number }[]>(
-            'select user_id as id from auth_user_search where text like ? order by user_id desc limit ? offset ?',
-            [pattern, limit, offset],
-          )
-        : await connection.execute<{ id: number }[]>('select id from auth_user order by id desc limit ? offset ?', [limit, offset]);
+      const rows = await connection.execute<{ id: number }[]>(
+        `select user_id as id from auth_user_search ${where} order by user_id desc limit ? offset ?`,
+        [...filter, limit, offset],
+      );
       const ids = rows.map((row) => row.id);
       return ids.length ? inOrder(await em.find(User, { id: { $in: ids } }), ids, (user) => user.id) : [];
     })(),
-    pattern
-      ? connection.execute<{ total: number }[]>('select count(*)::int as total from auth_user_search where text like ?', [pattern])
-      : connection.execute<{ total: number }[]>('select count(*)::int as total from auth_user'),
+    connection.execute<{ total: number }[]>(`select count(*)::int as total from auth_user_search ${where}`, filter),
   ]);
   return { items, total };
 }
