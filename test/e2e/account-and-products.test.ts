@@ -160,6 +160,9 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
+    // Both queries of the screen answered: from here on only the click below talks to the server.
+    await page.locator('main table, main .empty').first().waitFor();
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('bob');
 
     await server.orm.em.getConnection().execute('delete from authtoken_token where user_id = ?', [user.id]);
     await page.getByRole('link', { name: 'Account' }).click();
