@@ -289,7 +289,10 @@ async function main(): Promise<void> {
       const cells = [row.p50, row.p95, row.max].map((value) => value.toFixed(1).padStart(7)).join('  ');
       console.log(`${row.name.padEnd(width)}  ${cells}  ${row.p95 <= BUDGET_MS ? 'yes' : 'NO'}`);
     }
+    const load = os.loadavg().map((value) => value.toFixed(1)).join(' ');
     console.log(`\n${os.cpus().length} cores, Node ${process.version}; client and server on this machine, one request at a time.`);
+    // Other work on the machine inflates every figure; the load average says how busy it was.
+    console.log(`Load average (1, 5, 15 min) at the end: ${load}`);
   } finally {
     if (server) await stopServer(server.child);
     await database.drop();
