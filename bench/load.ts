@@ -26,6 +26,9 @@ export interface LoadResult {
   seconds: number;
   /** CPU ms the server spent per answered request (set by the bench around the run). */
   cpuMsPerRequest?: number;
+  /** CPU ms the embedded PostgreSQL spent per request, and the bench's own process (autocannon). */
+  databaseCpuMsPerRequest?: number;
+  loadGeneratorCpuMsPerRequest?: number;
 }
 
 export async function runLoad(baseUrl: string, request: Request, connections: number, seconds: number): Promise<LoadResult> {

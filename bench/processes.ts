@@ -120,3 +120,18 @@ export function serverCpuMs(pid: number): number {
   // USER_HZ is 100 on every Linux the bench targets.
   return pids.reduce((sum, p) => sum + cpuTicks(p), 0) * 10;
 }
+
+function descendants(pid: number): number[] {
+  const direct = children(pid);
+  return direct.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/**
+ * CPU time used so far by the embedded PostgreSQL a server started (every non-Node process below it), in ms;
+ * 0 when the database is elsewhere (DATABASE_URL).
+ */
+export function databaseCpuMs(serverPid: number): number {
+  return descendants(serverPid)
+    .filter((pid) => !isNode(pid))
+    .reduce((sum, pid) => sum + cpuTicks(pid), 0) * 10;
+}

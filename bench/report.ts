@@ -8,7 +8,14 @@ export interface Figures {
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
   e: { firstMb: number; secondMb: number; growthMb: number; processes: { pid: number; mb: number }[] };
-  cluster: { workers: number; one: LoadResult; a: LoadResult; speedup: number; rssMb: number };
+  cluster: {
+    workers: number;
+    one: LoadResult;
+    a: LoadResult;
+    speedup: number;
+    ceiling: { requestsPerSecond: number; speedup: number } | null;
+    rssMb: number;
+  };
   second: { a: LoadResult; b: LoadResult; c: LoadResult };
 }
 
@@ -66,6 +73,14 @@ export function printTable(f: Figures): void {
   console.log(`(e) server RSS: ${f.e.firstMb} MB after run 1, ${f.e.secondMb} MB after run 2 (${f.e.growthMb >= 0 ? '+' : ''}${f.e.growthMb} MB)`);
   line('(a) products, 1 worker (in turns)', f.cluster.one, '');
   line(`(a) products, ${f.cluster.workers} workers`, f.cluster.a, `${f.cluster.speedup}x 1 worker`);
+  const one = f.cluster.one;
+  if (f.cluster.ceiling) {
+    console.log(
+      `    CPU per request with 1 worker: server ${one.cpuMsPerRequest} ms + PostgreSQL ${one.databaseCpuMsPerRequest} ms + ` +
+        `load generator ${one.loadGeneratorCpuMsPerRequest} ms: this machine's cores allow at most ` +
+        `${f.cluster.ceiling.requestsPerSecond} req/s, ${f.cluster.ceiling.speedup}x one worker`,
+    );
+  }
   console.log(`    RSS with ${f.cluster.workers} workers (primary + workers): ${f.cluster.rssMb} MB`);
 }
 

@@ -30,7 +30,7 @@ import { EMBEDDED_DATABASE_NAME } from '../src/database/database';
 import { loadSettings } from '../src/settings';
 import { measureHashBound, type HashBound } from './hash-bound';
 import { round, runLoad, runSlice, summarise, type LoadResult, type Request, type Slice } from './load';
-import { embeddedDatabaseUrl, serverCpuMs, serverRss, startProcess, type Started } from './processes';
+import { databaseCpuMs, embeddedDatabaseUrl, serverCpuMs, serverRss, startProcess, type Started } from './processes';
 import { budgets, printBudgets, printTable, type Figures } from './report';
 import { PASSWORD, post, PRODUCTS, seed } from './seed';
 
@@ -96,18 +96,45 @@ async function compare(label: string, targets: Started[], request: Request, conn
     await drain(target, request);
   }
   const parts = targets.map(() => [] as Slice[]);
-  const cpu = targets.map(() => 0);
+  const cpu = targets.map(() => ({ server: 0, database: 0, loadGenerator: 0 }));
   for (let i = 0; i < slices; i += 1) {
     for (const [index, target] of targets.entries()) {
-      const before = serverCpuMs(target.child.pid!);
+      const before = { server: serverCpuMs(target.child.pid!), database: databaseCpu(), bench: process.cpuUsage() };
       parts[index].push(await runSlice(target.baseUrl, request, conns, duration / slices));
-      cpu[index] += serverCpuMs(target.child.pid!) - before;
+      cpu[index].server += serverCpuMs(target.child.pid!) - before.server;
+      cpu[index].database += databaseCpu() - before.database;
+      const bench = process.cpuUsage(before.bench);
+      cpu[index].loadGenerator += (bench.user + bench.system) / 1000;
     }
   }
   return parts.map((slicesOf, index) => {
     const result = summarise(slicesOf);
-    return { ...result, cpuMsPerRequest: result.total ? round(cpu[index] / result.total, 3) : 0 };
+    const per = (ms: number) => (result.total ? round(ms / result.total, 3) : 0);
+    return {
+      ...result,
+      cpuMsPerRequest: per(cpu[index].server),
+      databaseCpuMsPerRequest: per(cpu[index].database),
+      loadGeneratorCpuMsPerRequest: per(cpu[index].loadGenerator),
+    };
   });
+}
+
+/** The embedded PostgreSQL's CPU so far (0 with DATABASE_URL): it shares the cores with the server. */
+let databaseCpu: () => number = () => 0;
+
+/**
+ * RSS once the server is idle: queued work answered, then the lowest of 5 s of samples, so that a garbage
+ * collection landing just before or after the reading does not pass for growth or shrinkage.
+ */
+async function settledRss(target: Started, request: Request) {
+  await drain(target, request);
+  let lowest = serverRss(target.child.pid!);
+  for (let i = 0; i < 10; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = serverRss(target.child.pid!);
+    if (now.totalMb < lowest.totalMb) lowest = now;
+  }
+  return lowest;
 }
 
 /** Both answers must be the same JSON, or the comparison with the floor means nothing. */
@@ -117,6 +144,17 @@ async function checkSameAnswers(server: string, floor: string, token: string): P
     const same = a.status === b.status && (a.status !== 200 || JSON.stringify(a.body) === JSON.stringify(b.body));
     if (!same) throw new Error(`server and floor disagree: ${a.status} ${JSON.stringify(a.body).slice(0, 300)} vs ${b.status} ${JSON.stringify(b.body).slice(0, 300)}`);
   }
+}
+
+/**
+ * What the machine allows however many workers there are: server, database and load generator share the
+ * cores, so at best cores / (their CPU per request) requests a second. Null when the database is elsewhere.
+ */
+function machineCeiling(one: LoadResult): { requestsPerSecond: number; speedup: number } | null {
+  if (!one.databaseCpuMsPerRequest) return null;
+  const perRequest = (one.cpuMsPerRequest ?? 0) + one.databaseCpuMsPerRequest + (one.loadGeneratorCpuMsPerRequest ?? 0);
+  const requestsPerSecond = round((os.availableParallelism() * 1000) / perRequest, 1);
+  return { requestsPerSecond, speedup: round(requestsPerSecond / one.requestsPerSecond) };
 }
 
 function gitCommit(): string | undefined {
@@ -154,6 +192,7 @@ async function main(): Promise<void> {
     log(`Benchmark: ${duration} s per scenario after ${warmup} s of warm-up, ${connections} connections, BCRYPT_ROUNDS=${rounds}`);
     log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
     const server = await start(serverScript, serverEnv(1));
+    if (tmp) databaseCpu = () => databaseCpuMs(server.child.pid!);
     const { token, username } = await seed(server.baseUrl);
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
     // Production mode for both: graphql-js runs extra instanceof checks in development.
@@ -177,15 +216,13 @@ async function main(): Promise<void> {
     const a = { floor: aFloor, server: aServer };
     const b = { floor: bFloor, server: bServer };
     const c = await measure('(c) server', server, login);
-    await drain(server, login);
-    const rssFirst = serverRss(server.child.pid!);
+    const rssFirst = await settledRss(server, login);
 
     log('Run 2 (the same scenarios, for memory growth)');
     const [secondA] = await compare('(a) server', [server], read);
     const [secondB] = await compare('(b) server', [server], unknown);
     const second = { a: secondA, b: secondB, c: await measure('(c) server', server, login) };
-    await drain(server, login);
-    const rssSecond = serverRss(server.child.pid!);
+    const rssSecond = await settledRss(server, login);
 
     log('(d) reads, idle and under a login storm');
     const idle = await measure('(d) reads, idle', server, read, READ_CONNECTIONS_UNDER_STORM);
@@ -211,7 +248,14 @@ async function main(): Promise<void> {
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },
       e: { firstMb: rssFirst.totalMb, secondMb: rssSecond.totalMb, growthMb: round(rssSecond.totalMb - rssFirst.totalMb, 1), processes: rssSecond.processes },
-      cluster: { workers: 2, one: oneWorker, a: clusterA, speedup: round(clusterA.requestsPerSecond / oneWorker.requestsPerSecond), rssMb: clusterRss.totalMb },
+      cluster: {
+        workers: 2,
+        one: oneWorker,
+        a: clusterA,
+        speedup: round(clusterA.requestsPerSecond / oneWorker.requestsPerSecond),
+        ceiling: machineCeiling(oneWorker),
+        rssMb: clusterRss.totalMb,
+      },
       second,
     };
 
