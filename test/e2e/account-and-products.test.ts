@@ -3,60 +3,33 @@
  * validation message next to its field), the account screen and its token, log out and in again, a token
  * revoked on the server, and a server that cannot be reached for a while.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { makeUser, startTestServer, tokenOf, type TestServer } from '../utils';
+import { describe, expect, test } from 'vitest';
+import { makeUser, tokenOf } from '../utils';
 import {
   chromiumAvailable,
   field,
   fieldError,
-  launchChromium,
-  openSession,
-  requireCurrentWebBuild,
   screenshot,
   sessionStorageKeys,
   setStoredToken,
   storedToken,
+  useServerAndBrowser,
   warnIfNoChromium,
-  type Session,
 } from './browser';
 
 warnIfNoChromium('account and products');
 
 describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    requireCurrentWebBuild();
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    // Checked once everything ran: no page may have reached beyond 127.0.0.1 or hit a script error.
-    for (const session of sessions) {
-      expect(session.blocked).toEqual([]);
-      expect(session.problems).toEqual([]);
-    }
-  });
-
-  async function session(): Promise<Session> {
-    const opened = await openSession(browser);
-    sessions.push(opened);
-    return opened;
-  }
+  const suite = useServerAndBrowser();
 
   async function userIdOf(username: string): Promise<number> {
-    const rows = await server.orm.em.getConnection().execute<{ id: number }[]>('select id from auth_user where username = ?', [username]);
+    const rows = await suite.server.orm.em.getConnection().execute<{ id: number }[]>('select id from auth_user where username = ?', [username]);
     return rows[0].id;
   }
 
   test('a visitor registers, manages products with a validation error shown at the field, and logs out and in again', async () => {
-    const { page } = await session();
-    await page.goto(`${server.baseUrl}/`);
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     await screenshot(page, '01-login');
@@ -114,7 +87,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await page.getByText('Deleted “Kettle”.').waitFor();
     await expect.poll(() => rows.count()).toBe(1);
-    const stored = await server.orm.em.getConnection().execute<{ name: string; price: string }[]>('select name, price from product order by id');
+    const stored = await suite.server.orm.em.getConnection().execute<{ name: string; price: string }[]>('select name, price from product order by id');
     expect(stored).toEqual([{ name: 'Blue teapot', price: '21.50' }]);
 
     // The account screen shows who is logged in and the key in use; regenerating cuts the old key off.
@@ -122,14 +95,14 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await expect.poll(() => page.getByTestId('me-username').textContent()).toBe('alice');
     const aliceId = await userIdOf('alice');
     const firstKey = await page.getByTestId('current-token').textContent();
-    expect(firstKey).toBe(await tokenOf(server.orm, aliceId));
+    expect(firstKey).toBe(await tokenOf(suite.server.orm, aliceId));
     await screenshot(page, '07-account');
     await page.getByRole('button', { name: 'Regenerate token' }).click();
     await page.getByText('A new token was issued').waitFor();
     const secondKey = await page.getByTestId('current-token').textContent();
     expect(secondKey).not.toBe(firstKey);
-    expect(secondKey).toBe(await tokenOf(server.orm, aliceId));
-    expect((await server.graphql('{ me { id } }', { token: firstKey! })).status).toBe(401);
+    expect(secondKey).toBe(await tokenOf(suite.server.orm, aliceId));
+    expect((await suite.server.graphql('{ me { id } }', { token: firstKey! })).status).toBe(401);
     // The app carries on with the new key.
     await page.getByRole('link', { name: 'Products' }).click();
     await page.getByRole('cell', { name: 'Blue teapot', exact: true }).waitFor();
@@ -137,7 +110,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByText('You have been logged out.').waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
-    expect(await tokenOf(server.orm, aliceId)).toBeUndefined();
+    expect(await tokenOf(suite.server.orm, aliceId)).toBeUndefined();
     expect(await sessionStorageKeys(page)).toEqual([]);
     await screenshot(page, '08-logged-out');
 
@@ -153,18 +126,18 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
   }, 90_000);
 
   test('a token revoked on the server sends the browser back to the login screen with the server message, and logging in works again', async () => {
-    const user = await makeUser(server.orm, { username: 'bob', password: 'correct horse battery' });
-    const { page } = await session();
-    await page.goto(`${server.baseUrl}/login`);
+    const user = await makeUser(suite.server.orm, { username: 'bob', password: 'correct horse battery' });
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/login`);
     await field(page, 'Username').fill('bob');
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
-    // Both queries of the screen answered: from here on only the click below talks to the server.
+    // Both queries of the screen answered: from here on only the click below talks to the suite.server.
     await page.locator('main table, main .empty').first().waitFor();
     await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('bob');
 
-    await server.orm.em.getConnection().execute('delete from authtoken_token where user_id = ?', [user.id]);
+    await suite.server.orm.em.getConnection().execute('delete from authtoken_token where user_id = ?', [user.id]);
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
@@ -176,13 +149,13 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
-    expect(await storedToken(page)).toBe(await tokenOf(server.orm, user.id));
+    expect(await storedToken(page)).toBe(await tokenOf(suite.server.orm, user.id));
   }, 60_000);
 
   test('a stale token left in the browser never blocks logging in', async () => {
-    await makeUser(server.orm, { username: 'carol', password: 'correct horse battery' });
-    const { page } = await session();
-    await page.goto(`${server.baseUrl}/login`);
+    await makeUser(suite.server.orm, { username: 'carol', password: 'correct horse battery' });
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/login`);
     // As if the key had been regenerated elsewhere since this tab stored it.
     await setStoredToken(page, 'f'.repeat(40));
     await page.reload();
@@ -194,9 +167,9 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
   }, 60_000);
 
   test('while the server cannot be reached the screen says so, and Try again recovers once it is back', async () => {
-    await makeUser(server.orm, { username: 'dave', password: 'correct horse battery' });
-    const { page } = await session();
-    await page.goto(`${server.baseUrl}/login`);
+    await makeUser(suite.server.orm, { username: 'dave', password: 'correct horse battery' });
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/login`);
     await field(page, 'Username').fill('dave');
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();

@@ -2,37 +2,20 @@
  * The staff admin screen in a real browser: a staff user finds another user's token, regenerates it (the old
  * key stops working), adds and deletes tokens, and deactivates a user; a non-staff user never sees it.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { makeUser, startTestServer, tokenOf, type TestServer } from '../utils';
-import { chromiumAvailable, field, launchChromium, openSession, requireCurrentWebBuild, screenshot, warnIfNoChromium, type Session } from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { makeUser, tokenOf } from '../utils';
+import { chromiumAvailable, field, screenshot, useServerAndBrowser, warnIfNoChromium } from './browser';
 
 warnIfNoChromium('admin');
 
 describe.skipIf(!chromiumAvailable)('the admin screen in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    requireCurrentWebBuild();
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    for (const session of sessions) {
-      expect(session.blocked).toEqual([]);
-      expect(session.problems).toEqual([]);
-    }
-  });
+  const suite = useServerAndBrowser();
 
   async function logIn(username: string): Promise<Page> {
-    const opened = await openSession(browser);
-    sessions.push(opened);
+    const opened = await suite.session();
     const { page } = opened;
-    await page.goto(`${server.baseUrl}/login`);
+    await page.goto(`${suite.server.baseUrl}/login`);
     await field(page, 'Username').fill(username);
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -41,10 +24,10 @@ describe.skipIf(!chromiumAvailable)('the admin screen in Chromium', () => {
   }
 
   test('a staff user regenerates, deletes and adds another user’s token and deactivates that user', async () => {
-    await makeUser(server.orm, { username: 'staff', password: 'correct horse battery', isStaff: true });
-    const frank = await makeUser(server.orm, { username: 'frank', email: 'frank@example.com', password: 'correct horse battery' });
-    await makeUser(server.orm, { username: 'grace', password: 'correct horse battery' });
-    const oldKey = (await tokenOf(server.orm, frank.id))!;
+    await makeUser(suite.server.orm, { username: 'staff', password: 'correct horse battery', isStaff: true });
+    const frank = await makeUser(suite.server.orm, { username: 'frank', email: 'frank@example.com', password: 'correct horse battery' });
+    await makeUser(suite.server.orm, { username: 'grace', password: 'correct horse battery' });
+    const oldKey = (await tokenOf(suite.server.orm, frank.id))!;
 
     const page = await logIn('staff');
     await page.getByRole('link', { name: 'Admin' }).click();
@@ -60,17 +43,17 @@ describe.skipIf(!chromiumAvailable)('the admin screen in Chromium', () => {
 
     await page.getByRole('button', { name: 'Regenerate the token of frank' }).click();
     await page.getByText('Regenerated the token of frank').waitFor();
-    const newKey = (await tokenOf(server.orm, frank.id))!;
+    const newKey = (await tokenOf(suite.server.orm, frank.id))!;
     expect(newKey).not.toBe(oldKey);
     await expect.poll(() => rows.first().textContent()).toContain(newKey);
-    expect((await server.graphql('{ me { id } }', { token: oldKey })).status).toBe(401);
-    expect((await server.graphql('{ me { username } }', { token: newKey })).body.data).toEqual({ me: { username: 'frank' } });
+    expect((await suite.server.graphql('{ me { id } }', { token: oldKey })).status).toBe(401);
+    expect((await suite.server.graphql('{ me { username } }', { token: newKey })).body.data).toEqual({ me: { username: 'frank' } });
     await screenshot(page, '31-admin-token-regenerated');
 
     await page.getByRole('button', { name: 'Delete the token of frank' }).click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await page.getByText('Deleted the token of frank.').waitFor();
-    expect(await tokenOf(server.orm, frank.id)).toBeUndefined();
+    expect(await tokenOf(suite.server.orm, frank.id)).toBeUndefined();
     await page.getByText('No tokens match “FRANK@example”.').waitFor();
 
     // Add Token: an unknown username is refused next to the field, a known one gets a token.
@@ -81,7 +64,7 @@ describe.skipIf(!chromiumAvailable)('the admin screen in Chromium', () => {
     await field(page, 'Add a token for user').fill('frank');
     await page.getByRole('button', { name: 'Add token' }).click();
     await page.getByText('Token ready for frank.').waitFor();
-    const addedKey = (await tokenOf(server.orm, frank.id))!;
+    const addedKey = (await tokenOf(suite.server.orm, frank.id))!;
     await expect.poll(() => rows.first().textContent()).toContain(addedKey);
 
     await page.getByRole('tab', { name: 'Users' }).click();
@@ -91,20 +74,20 @@ describe.skipIf(!chromiumAvailable)('the admin screen in Chromium', () => {
     await page.getByRole('button', { name: 'Deactivate frank' }).click();
     await page.getByText('Deactivated frank').waitFor();
     await expect.poll(() => rows.first().textContent()).toContain('Inactive');
-    const refused = await server.graphql('{ me { id } }', { token: addedKey });
+    const refused = await suite.server.graphql('{ me { id } }', { token: addedKey });
     expect(refused.status).toBe(401);
     expect(refused.body.errors?.[0].message).toBe('User inactive or deleted.');
     await screenshot(page, '33-admin-users');
     await page.getByRole('button', { name: 'Activate frank' }).click();
     await page.getByText('Activated frank.').waitFor();
-    expect((await server.graphql('{ me { username } }', { token: addedKey })).status).toBe(200);
+    expect((await suite.server.graphql('{ me { username } }', { token: addedKey })).status).toBe(200);
   }, 90_000);
 
   test('a user who is not staff has no Admin link, and /admin leads to the products', async () => {
-    await makeUser(server.orm, { username: 'heidi', password: 'correct horse battery' });
+    await makeUser(suite.server.orm, { username: 'heidi', password: 'correct horse battery' });
     const page = await logIn('heidi');
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
-    await page.goto(`${server.baseUrl}/admin`);
+    await page.goto(`${suite.server.baseUrl}/admin`);
     await page.getByRole('heading', { name: 'Products' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/products');
   }, 60_000);

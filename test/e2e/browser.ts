@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startTestServer, type TestServer } from '../utils';
 import { isBuildCurrent } from '../../web/build-stamp.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -109,4 +111,49 @@ export async function storedToken(page: Page): Promise<string | null> {
 
 export async function setStoredToken(page: Page, token: string): Promise<void> {
   await page.evaluate(`sessionStorage.setItem(${JSON.stringify(TOKEN_KEY)}, ${JSON.stringify(token)})`);
+}
+
+export interface BrowserSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A fresh browser context and page, checked when the suite ends. */
+  session(): Promise<Session>;
+}
+
+/**
+ * One server and one Chromium for a describe block. Every session it opens is checked once all tests ran:
+ * no page may have reached beyond 127.0.0.1 or hit a script error or a CSP violation.
+ */
+export function useServerAndBrowser(): BrowserSuite {
+  let server: TestServer;
+  let browser: Browser;
+  const sessions: Session[] = [];
+
+  beforeAll(async () => {
+    requireCurrentWebBuild();
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    for (const session of sessions) {
+      expect(session.blocked).toEqual([]);
+      expect(session.problems).toEqual([]);
+    }
+  });
+
+  return {
+    get server() {
+      return server;
+    },
+    get browser() {
+      return browser;
+    },
+    async session() {
+      const opened = await openSession(browser);
+      sessions.push(opened);
+      return opened;
+    },
+  };
 }

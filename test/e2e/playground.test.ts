@@ -2,10 +2,10 @@
  * The playground in a real browser: GraphiQL loads from this server alone, a browser opening /graphql lands
  * on it, the header editor carries the web app's token, and `me` runs with it as prefilled.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { makeUser, startTestServer, tokenOf, type TestServer } from '../utils';
-import { chromiumAvailable, field, launchChromium, openSession, requireCurrentWebBuild, screenshot, warnIfNoChromium, type Session } from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { makeUser, tokenOf } from '../utils';
+import { chromiumAvailable, field, screenshot, useServerAndBrowser, warnIfNoChromium } from './browser';
 
 warnIfNoChromium('playground');
 
@@ -16,33 +16,11 @@ async function editorText(page: Page, selector: string): Promise<string> {
 }
 
 describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    requireCurrentWebBuild();
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    for (const session of sessions) {
-      expect(session.blocked).toEqual([]);
-      expect(session.problems).toEqual([]);
-    }
-  });
-
-  async function session(): Promise<Session> {
-    const opened = await openSession(browser);
-    sessions.push(opened);
-    return opened;
-  }
+  const suite = useServerAndBrowser();
 
   test('a browser opening /graphql lands on the playground, which offers the example operations and the schema docs', async () => {
-    const { page } = await session();
-    await page.goto(`${server.baseUrl}/graphql`);
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/graphql`);
     expect(new URL(page.url()).pathname).toBe('/playground');
     await page.locator('.graphiql-container').waitFor();
     const tabs = page.locator('.graphiql-tab');
@@ -57,14 +35,14 @@ describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
   }, 60_000);
 
   test('after logging in to the web app, the playground runs me with the prefilled Authorization header', async () => {
-    const user = await makeUser(server.orm, { username: 'erin', password: 'correct horse battery' });
-    const { page } = await session();
-    await page.goto(`${server.baseUrl}/login`);
+    const user = await makeUser(suite.server.orm, { username: 'erin', password: 'correct horse battery' });
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/login`);
     await field(page, 'Username').fill('erin');
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
-    const key = await tokenOf(server.orm, user.id);
+    const key = await tokenOf(suite.server.orm, user.id);
 
     await page.getByRole('link', { name: 'Playground' }).click();
     await page.locator('.graphiql-container').waitFor();
