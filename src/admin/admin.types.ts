@@ -2,6 +2,7 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
+import { RegisterInput } from '../users/user.inputs';
 
 @ObjectType({ description: 'One page of users, newest first, and how many match in all.' })
 export class UserPage {
@@ -22,22 +23,7 @@ export class TokenPage {
 }
 
 @InputType({ description: "A user made by staff (the admin's Add user). Validated as register is." })
-export class CreateUserInput {
-  @Field()
-  username!: string;
-
-  @Field()
-  email!: string;
-
-  @Field()
-  password!: string;
-
-  @Field({ nullable: true })
-  firstName?: string;
-
-  @Field({ nullable: true })
-  lastName?: string;
-
+export class CreateUserInput extends RegisterInput {
   @Field({ defaultValue: true })
   isActive!: boolean;
 
