@@ -25,6 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded';
+import { withDatabase } from '../src/database/database';
 import { initOrm, migrate } from '../src/database/orm';
 import { ensureTokens } from '../src/authtoken/ensure-tokens';
 import { hashPassword } from '../src/users/passwords';
@@ -43,12 +44,6 @@ function positive(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return Number(raw);
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded';
+import { withDatabase } from '../src/database/database';
 import { initOrm, migrate } from '../src/database/orm';
 
 export const TEMPLATE_DATABASE = 'authtoken_test_template';
@@ -18,12 +19,6 @@ declare module 'vitest' {
     adminDatabaseUrl: string;
     templateDatabase: string;
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 export default async function setup(project: TestProject) {

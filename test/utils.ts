@@ -9,16 +9,11 @@ import { Client } from 'pg';
 import { inject } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createApp, type App } from '../src/app';
+import { withDatabase } from '../src/database/database';
 import { initOrm } from '../src/database/orm';
 import { loadSettings, type Settings } from '../src/settings';
 import { createUser as createUserWithService, type UserFlags } from '../src/users/user.service';
 import type { User } from '../src/users/user.entity';
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 /** Creates a fresh, migrated database for one test file and returns its URL. */
 export async function createTestDatabase(): Promise<string> {

@@ -12,8 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { connect, describeUrl, EMBEDDED_DATABASE_NAME, ensureDatabase } from '../database/database';
-import { startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
+import { connect, describeUrl, EMBEDDED_DATABASE_NAME, ensureDatabase, withDatabase } from '../database/database';
+import { isAlive, startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
 import type { Settings } from '../settings';
 import { CommandError } from './command';
 
@@ -22,21 +22,6 @@ export interface CommandDatabase {
   /** For messages: the URL without its password. */
   description: string;
   close(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The URL of a postgres running on this cluster directory, or undefined when none is. */
