@@ -69,21 +69,24 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const graphqlCors = cors(
     settings.corsOrigins ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600 } : { origin: false },
   );
-  // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express
-  // answer OPTIONS /graphql itself ("Allow: GET, HEAD", no CORS headers), which failed every browser preflight.
-  app.options('/graphql', graphqlCors);
-
-  // The web app, the playground, and the browser's GET /graphql -> /playground (see src/web.ts).
-  app.use(webRoutes(settings));
-
-  app.use(
-    '/graphql',
+  const graphql = [
     graphqlCors,
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
     }),
-  );
+  ];
+  // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express
+  // answer OPTIONS /graphql itself ("Allow: GET, HEAD", no CORS headers), which failed every browser preflight.
+  app.options('/graphql', graphqlCors);
+  // POST, nearly every API request, goes straight to GraphQL rather than through the web app's routes.
+  app.post('/graphql', ...graphql);
+
+  // The web app, the playground, and the browser's GET /graphql -> /playground (see src/web.ts).
+  app.use(webRoutes(settings));
+
+  // GET /graphql?query=... (queries only, as Apollo allows), once the web routes let it through.
+  app.use('/graphql', ...graphql);
 
   // Malformed JSON or an oversized body: answer in GraphQL's error shape rather than express's HTML page.
   const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, startTestServer, tokenOf, countQueries, type TestServer } from './utils';
 import { authenticate } from '../src/authentication';
+import { Token } from '../src/authtoken/token.entity';
+import { User } from '../src/users/user.entity';
 
 // DRF runs one header suite for both keywords; so does this file.
 describe.each(['Token', 'Bearer'])('the Authorization header with AUTH_KEYWORD=%s', (keyword) => {
@@ -99,6 +101,36 @@ describe('authenticating a token', () => {
     expect(result?.token.key).toBe(key);
     expect(queries).toHaveLength(1);
     expect(queries[0]).toMatch(/join "auth_user"/);
+  });
+
+  it('gives the user and token exactly as the ORM loads them, managed by the request EntityManager', async () => {
+    const made = await makeUser(server.orm, { username: 'mapped', isStaff: true });
+    await server.orm.em.getConnection().execute(
+      "update auth_user set first_name = 'Ada', last_name = 'Lovelace', last_login = '2026-01-02T03:04:05.678Z' where id = ?",
+      [made.id],
+    );
+    const key = (await tokenOf(server.orm, made.id))!;
+    const em = server.orm.em.fork();
+    const { user, token } = (await authenticate(em, `Token ${key}`, 'Token'))!;
+
+    // Every mapped property, compared with what the ORM itself loads (a new User column must be mapped too).
+    const loaded = await server.orm.em.fork().findOneOrFail(User, made.id);
+    const userProps = server.orm.getMetadata().get(User.name).props.map((prop) => prop.name);
+    expect(userProps).toContain('lastLogin');
+    for (const name of userProps) expect([name, user[name as keyof User]]).toEqual([name, loaded[name as keyof User]]);
+    expect(user).toBeInstanceOf(User);
+    expect(token).toBeInstanceOf(Token);
+    const loadedToken = await server.orm.em.fork().findOneOrFail(Token, key);
+    expect([token.key, token.created, token.user]).toEqual([loadedToken.key, loadedToken.created, user]);
+
+    // Managed: the identity map answers for them without a query, and a change to the user is flushed.
+    const { result: again, queries } = await countQueries(server.orm, () => em.findOne(User, made.id));
+    expect(again).toBe(user);
+    expect(queries).toHaveLength(0);
+    user.firstName = 'Augusta';
+    await em.flush();
+    expect((await server.orm.em.fork().findOneOrFail(User, made.id)).firstName).toBe('Augusta');
+    expect(await tokenOf(server.orm, made.id)).toBe(key);
   });
 
   it('costs no query for a malformed key', async () => {

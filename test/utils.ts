@@ -125,13 +125,21 @@ export async function tokenOf(orm: MikroORM, userId: number): Promise<string | u
 
 /** Counts the SQL statements the ORM sends while `fn` runs (DRF's assertNumQueries). */
 export async function countQueries<T>(orm: MikroORM, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const knex = orm.em.getConnection().getKnex();
+  // Counted where statements leave for PostgreSQL, pg's Client.query, so that the ORM, knex and the raw
+  // hot-path reads (src/database/sql.ts) are all seen. Pool set-up statements would count too; the pool
+  // is warmed first so that none land inside `fn`.
+  await orm.em.getConnection().execute('select 1');
+  // The pg the ORM's pool really uses (MikroORM brings its own copy).
+  const driver: typeof Client = orm.em.getConnection().getKnex().client.driver.Client;
   const queries: string[] = [];
-  const listener = (query: { sql: string }) => queries.push(query.sql);
-  knex.on('query', listener);
+  const original = driver.prototype.query;
+  driver.prototype.query = function (this: Client, config: unknown, ...rest: unknown[]) {
+    queries.push(typeof config === 'string' ? config : (config as { text: string }).text);
+    return (original as (...args: unknown[]) => unknown).call(this, config, ...rest);
+  } as typeof original;
   try {
     return { result: await fn(), queries };
   } finally {
-    knex.removeListener('query', listener);
+    driver.prototype.query = original;
   }
 }

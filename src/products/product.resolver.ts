@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
+import { queryRows } from '../database/sql';
 import { NotFound } from '../errors';
 import { checkPage, parseId } from '../validation';
 import { Product } from './product.entity';
@@ -7,7 +8,7 @@ import { ProductInput, ProductPage } from './product.types';
 import { cleanProduct } from './product.validation';
 
 const PAGE_QUERY =
-  'select "id", "name", "description", "price", "created", "updated" from "product" order by "id" desc limit ? offset ?';
+  'select "id", "name", "description", "price", "created", "updated" from "product" order by "id" desc limit $1 offset $2';
 const COUNT_QUERY = 'select count(*)::int as "total" from "product"';
 
 /** DRF's ModelViewSet, as GraphQL: list, retrieve, create, update, destroy. Every field needs a token. */
@@ -23,17 +24,19 @@ export class ProductResolver {
     checkPage(limit, offset);
     // A page is only read, so its rows go out as plain objects: em.findAndCount built both queries through
     // the ORM and hydrated every row into the identity map, several times the CPU of the rows themselves
-    // (profile in issue 5). Still two queries, the page and the count, side by side, parameterised via knex.
-    const knex = em.getConnection().getKnex();
-    const [page, count] = await Promise.all([knex.raw(PAGE_QUERY, [limit, offset]), knex.raw(COUNT_QUERY)]);
+    // (profile in issue 5). Still two queries, the page and the count, side by side (src/database/sql.ts).
+    const [rows, [count]] = await Promise.all([
+      queryRows<Product>(em, PAGE_QUERY, [limit, offset]),
+      queryRows<{ total: number }>(em, COUNT_QUERY),
+    ]);
     // MikroORM has pg hand timestamps over as text; the platform turns them into Dates as hydration would.
     const platform = em.getPlatform();
-    const items = (page.rows as Product[]).map((row) => ({
+    const items = rows.map((row) => ({
       ...row,
       created: platform.parseDate(row.created as unknown as string),
       updated: platform.parseDate(row.updated as unknown as string),
     }));
-    return { items, total: count.rows[0].total as number };
+    return { items, total: count.total };
   }
 
   @Query(() => Product, { nullable: true, description: 'The product, or null when there is none with this id.' })

@@ -1,0 +1,25 @@
+/**
+ * Reads on the hottest paths (the token lookup on every request, a products page) sent straight to a pooled
+ * `pg` connection. They still come from MikroORM's knex pool, so pool size, timeouts and type parsing are
+ * the ORM's; what they skip is knex's query runner (SQL formatting, binding positions, events), which the
+ * issue 5 profile showed costing more CPU than the `pg` work it wraps.
+ *
+ * Outside transactions only: a transaction's queries must go through its own connection, via the ORM.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+interface PgConnection {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** Runs one parameterised statement (`$1`, `$2`, ...) and returns its rows. */
+export async function queryRows<T>(em: EntityManager, text: string, values: unknown[] = []): Promise<T[]> {
+  if (em.getTransactionContext()) throw new Error('queryRows() runs outside transactions; use the ORM inside one.');
+  const client = em.getConnection().getKnex().client;
+  const connection: PgConnection = await client.acquireConnection();
+  try {
+    return (await connection.query(text, values)).rows as T[];
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
