@@ -120,7 +120,7 @@ describe('authenticating a token', () => {
     for (const name of userProps) expect([name, user[name as keyof User]]).toEqual([name, loaded[name as keyof User]]);
     expect(user).toBeInstanceOf(User);
     expect(token).toBeInstanceOf(Token);
-    const loadedToken = await server.orm.em.fork().findOneOrFail(Token, key);
+    const loadedToken = await server.orm.em.fork().findOneOrFail(Token, { key });
     expect([token.key, token.created, token.user]).toEqual([loadedToken.key, loadedToken.created, user]);
 
     // Managed: the identity map answers for them without a query, and a change to the user is flushed.
