@@ -90,12 +90,21 @@ export async function authenticateCredentials(em: EntityManager, key: string, ke
     dateJoined: platform.parseDate(row.date_joined),
     lastLogin: row.last_login === null ? null : platform.parseDate(row.last_login),
   });
-  const token = Object.assign(Object.create(Token.prototype) as Token, { key: row.token_key, user, created: platform.parseDate(row.token_created) });
   // Managed: em.findOne(User, id) answers from the identity map, and a change to the user is flushed.
-  const uow = em.getUnitOfWork();
-  uow.register(user, { ...user });
-  uow.register(token, { key: token.key, user: user.id, created: token.created });
-  return { user, token };
+  em.getUnitOfWork().register(user, { ...user });
+  let token: Token | undefined;
+  return {
+    user,
+    // Built on first use: few requests read request.auth, and setting a Token's user relation runs the
+    // ORM's propagation, a few percent of a products request.
+    get token() {
+      if (!token) {
+        token = Object.assign(Object.create(Token.prototype) as Token, { key: row.token_key, user, created: platform.parseDate(row.token_created) });
+        em.getUnitOfWork().register(token, { key: token.key, user: user.id, created: token.created });
+      }
+      return token;
+    },
+  };
 }
 
 export async function authenticate(

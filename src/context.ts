@@ -26,7 +26,16 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
     const em = orm.em.fork();
     try {
       const authenticated = await authenticate(em, authorization, settings.authKeyword);
-      return { em, user: authenticated?.user ?? null, auth: authenticated?.token ?? null, settings, ip };
+      return {
+        em,
+        user: authenticated?.user ?? null,
+        // A getter, so that the Token is only built when a resolver reads it (see authenticateCredentials).
+        get auth() {
+          return authenticated?.token ?? null;
+        },
+        settings,
+        ip,
+      };
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;

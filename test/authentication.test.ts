@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, startTestServer, tokenOf, countQueries, type TestServer } from './utils';
 import { authenticate } from '../src/authentication';
+import { contextFactory } from '../src/context';
 import { Token } from '../src/authtoken/token.entity';
 import { User } from '../src/users/user.entity';
 
@@ -131,6 +132,23 @@ describe('authenticating a token', () => {
     await em.flush();
     expect((await server.orm.em.fork().findOneOrFail(User, made.id)).firstName).toBe('Augusta');
     expect(await tokenOf(server.orm, made.id)).toBe(key);
+  });
+
+  it('builds the context as DRF sets request.user and request.auth', async () => {
+    const made = await makeUser(server.orm, { username: 'context-user' });
+    const key = (await tokenOf(server.orm, made.id))!;
+    const createContext = contextFactory(server.orm, server.settings);
+
+    const context = await createContext(`Token ${key}`, '127.0.0.1');
+    expect(context.user?.id).toBe(made.id);
+    expect(context.auth?.key).toBe(key);
+    expect(context.auth?.user).toBe(context.user);
+    expect(context.auth).toBe(context.auth);
+    expect(context.ip).toBe('127.0.0.1');
+
+    const anonymous = await createContext(undefined, '127.0.0.1');
+    expect([anonymous.user, anonymous.auth]).toEqual([null, null]);
+    await expect(createContext(`Token ${'0'.repeat(40)}`, '127.0.0.1')).rejects.toThrow('Invalid token.');
   });
 
   it('costs no query for a malformed key', async () => {
