@@ -54,7 +54,7 @@ const TOKEN_QUERY =
   'select "u".*, "t"."key" as "token_key", "t"."created" as "token_created" from "authtoken_token" as "t" ' +
   'inner join "auth_user" as "u" on "u"."id" = "t"."user_id" where "t"."key" = $1 limit 1';
 
-interface TokenRow {
+export interface CredentialsRow {
   id: number;
   username: string;
   email: string;
@@ -70,12 +70,21 @@ interface TokenRow {
   token_created: string;
 }
 
-export async function authenticateCredentials(em: EntityManager, key: string, keyword: string): Promise<Authenticated> {
+/**
+ * The row for a key, or AuthenticationFailed. `em` only lends its connection pool: no entity is made, so a
+ * request that fails here never needs an EntityManager fork of its own.
+ */
+export async function findCredentials(em: EntityManager, key: string, keyword: string): Promise<CredentialsRow> {
   // Every key this server issues has this shape, so anything else is unknown without asking the database.
-  const row = KEY_SHAPE.test(key) ? (await queryRows<TokenRow>(em, TOKEN_QUERY, [key]))[0] : undefined;
+  const row = KEY_SHAPE.test(key) ? (await queryRows<CredentialsRow>(em, TOKEN_QUERY, [key]))[0] : undefined;
   if (!row) throw new AuthenticationFailed('Invalid token.', keyword);
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
   if (!row.is_active) throw new AuthenticationFailed('User inactive or deleted.', keyword);
+  return row;
+}
+
+/** The row as a User and a Token managed by `em`, the request's fork. */
+export function toAuthenticated(em: EntityManager, row: CredentialsRow): Authenticated {
   const platform = em.getPlatform();
   const user = Object.assign(Object.create(User.prototype) as User, {
     id: row.id,
@@ -107,13 +116,20 @@ export async function authenticateCredentials(em: EntityManager, key: string, ke
   };
 }
 
+/** The header's credentials as managed entities on `em`, null for an anonymous request, or 401. */
 export async function authenticate(
   em: EntityManager,
   header: string | undefined,
   keyword: string,
 ): Promise<Authenticated | null> {
+  const key = keyFromHeader(header, keyword);
+  return key === null ? null : toAuthenticated(em, await findCredentials(em, key, keyword));
+}
+
+/** The key in the header, null for no header or another scheme, or AuthenticationFailed for a bad one. */
+export function keyFromHeader(header: string | undefined, keyword: string): string | null {
   const parsed = parseAuthorizationHeader(header, keyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message, keyword);
-  return authenticateCredentials(em, parsed.key, keyword);
+  return parsed.key;
 }

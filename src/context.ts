@@ -3,7 +3,7 @@
  * Authentication is eager, as in DRF: a bad header fails the whole operation with 401, public fields too.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { authenticate } from './authentication';
+import { findCredentials, keyFromHeader, toAuthenticated } from './authentication';
 import { isConnectionError, ServiceUnavailable } from './errors';
 import type { Settings } from './settings';
 import type { Token } from './authtoken/token.entity';
@@ -23,13 +23,16 @@ export interface Context {
 
 export function contextFactory(orm: MikroORM, settings: Settings) {
   return async function createContext(authorization: string | undefined, ip: string): Promise<Context> {
-    const em = orm.em.fork();
     try {
-      const authenticated = await authenticate(em, authorization, settings.authKeyword);
+      const key = keyFromHeader(authorization, settings.authKeyword);
+      // The lookup borrows the root EntityManager's pool; the fork comes after, so a 401 costs none.
+      const credentials = key === null ? null : await findCredentials(orm.em, key, settings.authKeyword);
+      const em = orm.em.fork();
+      const authenticated = credentials && toAuthenticated(em, credentials);
       return {
         em,
         user: authenticated?.user ?? null,
-        // A getter, so that the Token is only built when a resolver reads it (see authenticateCredentials).
+        // A getter, so that the Token is only built when a resolver reads it (see toAuthenticated).
         get auth() {
           return authenticated?.token ?? null;
         },
