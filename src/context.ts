@@ -3,7 +3,7 @@
  * Authentication is eager, as in DRF: a bad header fails the whole operation with 401, public fields too.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { findCredentials, keyFromHeader, toAuthenticated } from './authentication';
+import { findCredentials, keyFromHeader, toAuthenticated, type Authenticated } from './authentication';
 import { isConnectionError, ServiceUnavailable } from './errors';
 import type { Settings } from './settings';
 import type { Token } from './authtoken/token.entity';
@@ -21,6 +21,32 @@ export interface Context {
   ip: string;
 }
 
+const AUTHENTICATED = Symbol('authenticated');
+
+/**
+ * `auth` is a getter on the prototype, so the Token is only built when a resolver reads it (see
+ * toAuthenticated). Apollo copies the context per operation with Object.assign, which would call a getter
+ * of the object's own; on the prototype it survives the copy, with the symbol-keyed state it reads.
+ */
+class RequestContext implements Context {
+  readonly [AUTHENTICATED]: Authenticated | null;
+  user: User | null;
+
+  constructor(
+    public em: EntityManager,
+    authenticated: Authenticated | null,
+    public settings: Settings,
+    public ip: string,
+  ) {
+    this[AUTHENTICATED] = authenticated;
+    this.user = authenticated?.user ?? null;
+  }
+
+  get auth(): Token | null {
+    return this[AUTHENTICATED]?.token ?? null;
+  }
+}
+
 export function contextFactory(orm: MikroORM, settings: Settings) {
   return async function createContext(authorization: string | undefined, ip: string): Promise<Context> {
     try {
@@ -28,17 +54,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       // The lookup borrows the root EntityManager's pool; the fork comes after, so a 401 costs none.
       const credentials = key === null ? null : await findCredentials(orm.em, key, settings.authKeyword);
       const em = orm.em.fork();
-      const authenticated = credentials && toAuthenticated(em, credentials);
-      return {
-        em,
-        user: authenticated?.user ?? null,
-        // A getter, so that the Token is only built when a resolver reads it (see toAuthenticated).
-        get auth() {
-          return authenticated?.token ?? null;
-        },
-        settings,
-        ip,
-      };
+      return new RequestContext(em, credentials && toAuthenticated(em, credentials), settings, ip);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;

@@ -144,6 +144,9 @@ describe('authenticating a token', () => {
     expect(context.auth?.key).toBe(key);
     expect(context.auth?.user).toBe(context.user);
     expect(context.auth).toBe(context.auth);
+    // Apollo hands resolvers a copy made with Object.assign; auth must survive it.
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(context)), context) as typeof context;
+    expect([copy.user, copy.auth]).toEqual([context.user, context.auth]);
     expect(context.ip).toBe('127.0.0.1');
 
     const anonymous = await createContext(undefined, '127.0.0.1');

@@ -4,7 +4,7 @@ import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { RegisterInput } from '../users/user.inputs';
 
-@ObjectType({ description: 'One page of users, newest first, and how many match in all.' })
+@ObjectType({ simpleResolvers: true, description: 'One page of users, newest first, and how many match in all.' })
 export class UserPage {
   @Field(() => [User])
   items!: User[];
@@ -13,7 +13,7 @@ export class UserPage {
   total!: number;
 }
 
-@ObjectType({ description: 'One page of tokens, newest first, and how many match in all.' })
+@ObjectType({ simpleResolvers: true, description: 'One page of tokens, newest first, and how many match in all.' })
 export class TokenPage {
   @Field(() => [Token])
   items!: Token[];

@@ -8,7 +8,7 @@ import { generateKey } from './keys';
  * DRF's `authtoken.Token`: the key is the primary key, one token per user, deleted with the user.
  * The relation is one-way (Token -> User) so loading a user never joins its token.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'authtoken_token' })
 export class Token {
   [OptionalProps]?: 'key' | 'created';

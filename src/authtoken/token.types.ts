@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "The answer of obtainAuthToken and regenerateToken: DRF's CustomAuthToken recipe." })
+@ObjectType({ simpleResolvers: true, description: "The answer of obtainAuthToken and regenerateToken: DRF's CustomAuthToken recipe." })
 export class ObtainAuthTokenPayload {
   @Field({ description: 'The key to send as `Authorization: Token <key>`.' })
   token!: string;

@@ -4,7 +4,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { DecimalScalar } from './decimal.scalar';
 
 /** The example protected resource, after DRF's ModelViewSet examples. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'product' })
 export class Product {
   [OptionalProps]?: 'description' | 'created' | 'updated';

@@ -14,7 +14,7 @@ export class ProductInput {
   price!: string;
 }
 
-@ObjectType({ description: 'One page of products, newest first, and how many there are in all.' })
+@ObjectType({ simpleResolvers: true, description: 'One page of products, newest first, and how many there are in all.' })
 export class ProductPage {
   @Field(() => [Product])
   items!: Product[];

@@ -7,7 +7,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
  * case-insensitively (an index on lower(username) in the migration), and the password hash never reaches
  * the schema: it has no @Field.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'auth_user' })
 export class User {
   [OptionalProps]?: 'firstName' | 'lastName' | 'isActive' | 'isStaff' | 'isSuperuser' | 'dateJoined' | 'lastLogin';
