@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     env: { NODE_ENV: 'test' },
     pool: 'forks',
+    // Most files wait on processes, Chromium or PostgreSQL rather than compute: one file more than there are
+    // cores keeps both cores busy (on 2 cores, 69 s -> 45 s for the whole suite; 4 was no faster than 3).
+    maxWorkers: Math.max(3, availableParallelism() + 1),
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
