@@ -66,8 +66,12 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     }
   });
 
+  // A cross-origin client may read WWW-Authenticate (which scheme a 401 wants) and Retry-After (429, 503):
+  // browsers hide every response header but a handful unless they are exposed.
   const graphqlCors = cors(
-    settings.corsOrigins ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600 } : { origin: false },
+    settings.corsOrigins
+      ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600, exposedHeaders: ['WWW-Authenticate', 'Retry-After'] }
+      : { origin: false },
   );
   const graphql = [
     graphqlCors,

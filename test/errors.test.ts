@@ -174,6 +174,14 @@ describe('the HTTP edges', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('lets the allowed origin read WWW-Authenticate on a 401', async () => {
+    const response = await server.graphql('{ me { id } }', { headers: { origin: 'https://app.example.com', authorization: 'Token nope' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Token');
+    const exposed = (response.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['www-authenticate', 'retry-after']));
+  });
+
   it('answers /healthz and /readyz with 200 while all is well', async () => {
     for (const route of ['/healthz', '/readyz']) {
       const response = await fetch(`${server.baseUrl}${route}`);
