@@ -28,11 +28,25 @@ function statementName(text: string): string {
 
 /** Runs one parameterised statement (`$1`, `$2`, ...), prepared on first use, and returns its rows. */
 export async function queryRows<T>(em: EntityManager, text: string, values: unknown[] = []): Promise<T[]> {
+  const [rows] = await queryEach<[T]>(em, [[text, values]]);
+  return rows;
+}
+
+type Statements<R extends unknown[]> = { [I in keyof R]: [text: string, values?: unknown[]] };
+
+/**
+ * Runs several statements on one pooled connection, queued back to back (pg sends the next as soon as the
+ * previous answers), and returns each one's rows: one pool checkout instead of one per statement.
+ */
+export async function queryEach<R extends unknown[]>(em: EntityManager, statements: Statements<{ [I in keyof R]: R[I] }>): Promise<{ [I in keyof R]: R[I][] }> {
   if (em.getTransactionContext()) throw new Error('queryRows() runs outside transactions; use the ORM inside one.');
   const client = em.getConnection().getKnex().client;
   const connection: PgConnection = await client.acquireConnection();
   try {
-    return (await connection.query({ name: statementName(text), text, values })).rows as T[];
+    const results = await Promise.all(
+      (statements as [string, unknown[] | undefined][]).map(([text, values]) => connection.query({ name: statementName(text), text, values: values ?? [] })),
+    );
+    return results.map((result) => result.rows) as { [I in keyof R]: R[I][] };
   } finally {
     await client.releaseConnection(connection);
   }

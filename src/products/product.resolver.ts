@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { queryRows } from '../database/sql';
+import { queryEach } from '../database/sql';
 import { NotFound } from '../errors';
 import { checkPage, parseId } from '../validation';
 import { Product } from './product.entity';
@@ -25,10 +25,7 @@ export class ProductResolver {
     // A page is only read, so its rows go out as plain objects: em.findAndCount built both queries through
     // the ORM and hydrated every row into the identity map, several times the CPU of the rows themselves
     // (profile in issue 5). Still two queries, the page and the count, side by side (src/database/sql.ts).
-    const [rows, [count]] = await Promise.all([
-      queryRows<Product>(em, PAGE_QUERY, [limit, offset]),
-      queryRows<{ total: number }>(em, COUNT_QUERY),
-    ]);
+    const [rows, [count]] = await queryEach<[Product, { total: number }]>(em, [[PAGE_QUERY, [limit, offset]], [COUNT_QUERY]]);
     // MikroORM has pg hand timestamps over as text; the platform turns them into Dates as hydration would.
     const platform = em.getPlatform();
     const items = rows.map((row) => ({
