@@ -13,6 +13,7 @@
  * Nothing is shared between workers but the database: a revoked token fails in every worker at once
  * because each request reads the token table.
  */
+import { announceReady } from './ready';
 import cluster, { type Worker } from 'node:cluster';
 import { logger } from './logger';
 import type { PreparedDatabase } from './database/database';
@@ -71,8 +72,7 @@ export function runPrimary(settings: Settings, database: PreparedDatabase): Prom
       listening.add(worker.id);
       if (!ready && listening.size >= workers) {
         ready = true;
-        const shownHost = settings.host === '0.0.0.0' ? 'localhost' : settings.host;
-        logger.info(`GraphQL API ready at http://${shownHost}:${address.port}/graphql (${workers} workers)`);
+        announceReady(settings, address.port, workers);
       }
     });
 

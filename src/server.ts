@@ -4,6 +4,7 @@
  * one port (src/cluster.ts). On SIGINT/SIGTERM it stops in order: stop accepting, finish requests, close the
  * ORM, and last stop the embedded PostgreSQL.
  */
+import { announceReady } from './ready';
 import cluster from 'node:cluster';
 import os from 'node:os';
 import { describeUrl, prepareDatabase } from './database/database';
@@ -54,8 +55,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // Only now, with the handlers in place: supervisors (and test/server.test.ts) take this line as ready, and a
   // signal sent on seeing it used to find no handler and kill the process mid-flight, skipping the shutdown.
-  const shownHost = settings.host === '0.0.0.0' ? 'localhost' : settings.host;
-  logger.info(`GraphQL API ready at http://${shownHost}:${serving.port}/graphql`);
+  announceReady(settings, serving.port);
 }
 
 main().catch((error) => {

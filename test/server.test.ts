@@ -182,6 +182,8 @@ describe('the server process with the embedded PostgreSQL', { timeout: PROCESS_T
     const server = startServer({ DATA_DIR: dataDir });
     const graphqlUrl = await server.ready;
     expect(server.log()).toMatch(new RegExp(`Database: embedded PostgreSQL on 127\\.0\\.0\\.1:\\d+, data in ${path.join(dataDir, 'postgres')}`));
+    const origin = graphqlUrl.replace(/\/graphql$/, '');
+    expect(server.log()).toContain(`Web app at ${origin}/ and the playground at ${origin}/playground`);
     const pid = postmasterPid(dataDir);
     postgresPids.add(pid);
     expect(isRunning(pid)).toBe(true);
