@@ -32,21 +32,27 @@ export async function queryRows<T>(em: EntityManager, text: string, values: unkn
   return rows;
 }
 
-type Statements<R extends unknown[]> = { [I in keyof R]: [text: string, values?: unknown[]] };
+type Statement = [text: string, values?: unknown[]];
 
 /**
  * Runs several statements on one pooled connection, queued back to back (pg sends the next as soon as the
  * previous answers), and returns each one's rows: one pool checkout instead of one per statement.
  */
-export async function queryEach<R extends unknown[]>(em: EntityManager, statements: Statements<{ [I in keyof R]: R[I] }>): Promise<{ [I in keyof R]: R[I][] }> {
-  if (em.getTransactionContext()) throw new Error('queryRows() runs outside transactions; use the ORM inside one.');
+export async function queryEach<R extends unknown[]>(
+  em: EntityManager,
+  statements: { [I in keyof R]: Statement },
+): Promise<{ [I in keyof R]: R[I][] }> {
+  if (em.getTransactionContext()) throw new Error('queryEach() runs outside transactions; use the ORM inside one.');
   const client = em.getConnection().getKnex().client;
   const connection: PgConnection = await client.acquireConnection();
   try {
-    const results = await Promise.all(
-      (statements as [string, unknown[] | undefined][]).map(([text, values]) => connection.query({ name: statementName(text), text, values: values ?? [] })),
+    // allSettled: the connection goes back to the pool only once none of its statements is still running.
+    const results = await Promise.allSettled(
+      (statements as Statement[]).map(([text, values = []]) => connection.query({ name: statementName(text), text, values })),
     );
-    return results.map((result) => result.rows) as { [I in keyof R]: R[I][] };
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.map((result) => (result as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows) as { [I in keyof R]: R[I][] };
   } finally {
     await client.releaseConnection(connection);
   }

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { initOrm } from '../src/database/orm';
+import { queryEach, queryRows } from '../src/database/sql';
+import { createTestDatabase } from './utils';
+
+// The hot-path reads of src/database/sql.ts, on a pool of ONE connection: a connection that is not given
+// back would hang the next call, so each test also proves the release.
+describe('the hot-path SQL helpers', () => {
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await initOrm(await createTestDatabase(), { poolSize: 1 });
+  });
+  afterAll(() => orm.close());
+
+  it('returns the rows of each statement, in order, with their parameters', async () => {
+    const [numbers, [word]] = await queryEach<[{ n: number }, { w: string }]>(orm.em, [
+      ['select generate_series(1, $1::int) as n', [3]],
+      ["select $1::text || '!' as w", ['hi']],
+    ]);
+    expect(numbers).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(word).toEqual({ w: 'hi!' });
+    expect(await queryRows(orm.em, 'select 1 as one where false')).toEqual([]);
+  });
+
+  it('prepares each statement once per connection, under one name', async () => {
+    const text = 'select $1::int + 1 as next';
+    expect(await queryRows(orm.em, text, [1])).toEqual([{ next: 2 }]);
+    expect(await queryRows(orm.em, text, [41])).toEqual([{ next: 42 }]);
+    const prepared = await queryRows<{ statement: string }>(orm.em, 'select statement from pg_prepared_statements');
+    expect(prepared.filter((row) => row.statement === text)).toHaveLength(1);
+  });
+
+  it("rejects with PostgreSQL's error when a statement fails, and gives the connection back", async () => {
+    await expect(queryEach(orm.em, [['select 1'], ['select * from no_such_table']])).rejects.toThrow(/no_such_table/);
+    await expect(queryRows(orm.em, 'select $1::int as n', ['not a number'])).rejects.toThrow(/invalid input syntax/);
+    expect(await queryRows(orm.em, 'select 7 as n')).toEqual([{ n: 7 }]);
+  });
+
+  it('refuses to run inside a transaction, whose statements belong on its own connection', async () => {
+    await expect(orm.em.fork().transactional((tx) => queryRows(tx, 'select 1'))).rejects.toThrow('outside transactions');
+  });
+});
