@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
   }
 
   test('a visitor registers, manages products with a validation error shown at the field, and logs out and in again', async () => {
-    const { page } = await suite.session();
+    const { page, context } = await suite.session();
     await page.goto(`${suite.server.baseUrl}/`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
@@ -96,6 +96,10 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     const aliceId = await userIdOf('alice');
     const firstKey = await page.getByTestId('current-token').textContent();
     expect(firstKey).toBe(await tokenOf(suite.server.orm, aliceId));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.server.baseUrl });
+    await page.getByRole('button', { name: 'Copy the token' }).click();
+    await page.getByRole('button', { name: 'Copy the token' }).filter({ hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(firstKey);
     await screenshot(page, '07-account');
     await page.getByRole('button', { name: 'Regenerate token' }).click();
     await page.getByText('A new token was issued').waitFor();

@@ -2,6 +2,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { getToken, setToken, subscribe } from '../auth/token-store';
+import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
 import { formatDate } from '../format';
 import { MeDocument, RegenerateTokenDocument } from '../operations/account';
@@ -49,10 +50,11 @@ export function AccountScreen() {
       <p className="aside">
         Send it as <code>Authorization: {authKeyword} &lt;key&gt;</code>. It does not expire: regenerate it if it may have leaked.
       </p>
-      <p>
+      <p className="token-line">
         <code className="token" data-testid="current-token">
           {token}
         </code>
+        {token ? <CopyButton value={token} label="Copy the token" /> : null}
       </p>
       {regenerated ? <SuccessNotice>A new token was issued; the old key no longer works.</SuccessNotice> : null}
       {regeneration.error ? <ErrorNotice error={regeneration.error} /> : null}
