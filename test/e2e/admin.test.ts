@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeUser, tokenOf } from '../utils';
-import { chromiumAvailable, field, screenshot, useServerAndBrowser, warnIfNoChromium } from './browser';
+import { chromiumAvailable, field, fieldError, screenshot, useServerAndBrowser, warnIfNoChromium } from './browser';
 
 warnIfNoChromium('admin');
 
@@ -81,6 +81,55 @@ describe.skipIf(!chromiumAvailable)('the admin screen in Chromium', () => {
     await page.getByRole('button', { name: 'Activate frank' }).click();
     await page.getByText('Activated frank.').waitFor();
     expect((await suite.server.graphql('{ me { username } }', { token: addedKey })).status).toBe(200);
+  }, 90_000);
+
+  test('staff add a user (errors shown at the fields first) who can then log in; only a superuser may add staff', async () => {
+    await makeUser(suite.server.orm, { username: 'ivan', password: 'correct horse battery', isStaff: true });
+    const page = await logIn('ivan');
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const form = page.getByRole('form', { name: 'Add user' });
+    await form.waitFor();
+    // Staff who are not superusers are not offered the boxes the server would refuse them.
+    expect(await form.getByRole('checkbox', { name: 'Staff', exact: true }).count()).toBe(0);
+    expect(await form.getByRole('checkbox', { name: 'Superuser (also staff)' }).count()).toBe(0);
+    await form.getByText('Only a superuser may create staff or superusers.').waitFor();
+
+    await field(page, 'Username').fill('judy');
+    await field(page, 'Email').fill('not-an-email');
+    await field(page, 'Password').fill('12345678');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => fieldError(page, 'Email').textContent()).toBeTruthy();
+    await screenshot(page, '34-admin-add-user-errors');
+    expect(await suite.server.orm.em.getConnection().execute("select id from auth_user where username = 'judy'")).toEqual([]);
+
+    await field(page, 'Email').fill('judy@example.com');
+    await field(page, 'Password').fill('judy correct horse');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText('Added judy, with a token of their own.').waitFor();
+    await page.locator('tbody tr[data-username="judy"]').waitFor();
+    const [judy] = await suite.server.orm.em.getConnection().execute<{ id: number; is_staff: boolean }[]>("select id, is_staff from auth_user where username = 'judy'");
+    expect(judy.is_staff).toBe(false);
+    const key = await tokenOf(suite.server.orm, judy.id);
+    const login = await suite.server.graphql('mutation { obtainAuthToken(username: "judy", password: "judy correct horse") { token } }');
+    expect(login.body.data.obtainAuthToken.token).toBe(key);
+
+    await makeUser(suite.server.orm, { username: 'root', password: 'correct horse battery', isStaff: true, isSuperuser: true });
+    const rootPage = await logIn('root');
+    await rootPage.getByRole('link', { name: 'Admin' }).click();
+    await rootPage.getByRole('tab', { name: 'Users' }).click();
+    await rootPage.getByRole('button', { name: 'Add user' }).click();
+    const rootForm = rootPage.getByRole('form', { name: 'Add user' });
+    await field(rootPage, 'Username').fill('kim');
+    await field(rootPage, 'Email').fill('kim@example.com');
+    await field(rootPage, 'Password').fill('kim correct horse');
+    await rootForm.getByRole('checkbox', { name: 'Staff', exact: true }).check();
+    await screenshot(rootPage, '35-admin-add-staff');
+    await rootForm.getByRole('button', { name: 'Add user' }).click();
+    await rootPage.getByText('Added kim, with a token of their own.').waitFor();
+    const [kim] = await suite.server.orm.em.getConnection().execute<{ is_staff: boolean; is_superuser: boolean }[]>("select is_staff, is_superuser from auth_user where username = 'kim'");
+    expect(kim).toEqual({ is_staff: true, is_superuser: false });
   }, 90_000);
 
   test('a user who is not staff has no Admin link, and /admin leads to the products', async () => {

@@ -24,6 +24,7 @@ type Documents = {
     "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateTokenDocument,
     "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": typeof types.DeleteTokenDocument,
     "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": typeof types.SetUserActiveDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n": typeof types.CreateUserDocument,
     "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": typeof types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.CreateProductDocument,
     "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.UpdateProductDocument,
@@ -40,6 +41,7 @@ const documents: Documents = {
     "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.CreateTokenDocument,
     "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": types.DeleteTokenDocument,
     "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": types.SetUserActiveDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n": types.CreateUserDocument,
     "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.CreateProductDocument,
     "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.UpdateProductDocument,
@@ -100,6 +102,10 @@ export function graphql(source: "\n  mutation DeleteToken($key: String!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

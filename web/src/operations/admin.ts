@@ -63,3 +63,12 @@ export const SetUserActiveDocument = graphql(`
     }
   }
 `);
+
+export const CreateUserDocument = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      id
+      username
+    }
+  }
+`);

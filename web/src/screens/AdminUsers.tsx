@@ -1,7 +1,8 @@
-/** Users for staff: search, activate or deactivate (an inactive user's token stops working at once), and give a token. */
+/** Users for staff: search, add, activate or deactivate (an inactive user's token stops working at once), and give a token. */
 import { useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
+import { AdminAddUser } from './AdminAddUser';
 import { Pager } from '../components/Pager';
 import { SearchBox } from '../components/SearchBox';
 import { formatDate } from '../format';
@@ -13,6 +14,7 @@ export function AdminUsers() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
   const users = useQuery(AdminUsersDocument, { variables: { search: search || null, limit: PAGE_SIZE, offset } });
   const [setUserActive, activation] = useMutation(SetUserActiveDocument);
   const [createToken, creation] = useMutation(CreateTokenDocument, { refetchQueries: [AdminTokensDocument] });
@@ -34,8 +36,17 @@ export function AdminUsers() {
   return (
     <>
       <div className="toolbar">
+        <button type="button" className="toolbar-start" aria-expanded={adding} onClick={() => { setNotice(null); setAdding(!adding); }}>
+          Add user
+        </button>
         <SearchBox label="Search users by username or email" onSearch={(value) => { setSearch(value); setOffset(0); }} />
       </div>
+      {adding ? (
+        <AdminAddUser
+          onCreated={(username) => { setAdding(false); setNotice(`Added ${username}, with a token of their own.`); }}
+          onCancel={() => setAdding(false)}
+        />
+      ) : null}
       {notice ? <SuccessNotice>{notice}</SuccessNotice> : null}
       {failure ? <ErrorNotice error={failure} /> : null}
       {users.error ? <ErrorNotice error={users.error} onRetry={() => void users.refetch()} /> : null}
