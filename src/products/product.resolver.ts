@@ -24,7 +24,8 @@ export class ProductResolver {
     checkPage(limit, offset);
     // A page is only read, so its rows go out as plain objects: em.findAndCount built both queries through
     // the ORM and hydrated every row into the identity map, several times the CPU of the rows themselves
-    // (profile in issue 5). Still two statements, the page and the count, on one pooled connection (src/database/sql.ts).
+    // (profile in issue 5). Still two statements, the page and the count, sent on one pooled connection
+    // (src/database/sql.ts).
     const [rows, [count]] = await queryEach<[Product, { total: number }]>(em, [[PAGE_QUERY, [limit, offset]], [COUNT_QUERY]]);
     // MikroORM has pg hand timestamps over as text; the platform turns them into Dates as hydration would.
     const platform = em.getPlatform();
