@@ -13,12 +13,12 @@
  * Nothing is shared between workers but the database: a revoked token fails in every worker at once
  * because each request reads the token table.
  */
-import { announceReady } from './ready';
 import cluster, { type Worker } from 'node:cluster';
 import { logger } from './logger';
 import type { PreparedDatabase } from './database/database';
 import type { Settings } from './settings';
 import { serve, SHUTDOWN_GRACE_MS } from './serve';
+import { announceReady } from './ready';
 
 /** How the primary tells a worker where the prepared database is. */
 export const WORKER_DATABASE_ENV = 'AUTHTOKEN_WORKER_DATABASE_URL';

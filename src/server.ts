@@ -4,7 +4,6 @@
  * one port (src/cluster.ts). On SIGINT/SIGTERM it stops in order: stop accepting, finish requests, close the
  * ORM, and last stop the embedded PostgreSQL.
  */
-import { announceReady } from './ready';
 import cluster from 'node:cluster';
 import os from 'node:os';
 import { describeUrl, prepareDatabase } from './database/database';
@@ -13,6 +12,7 @@ import { loadSettings, SettingsError } from './settings';
 import { runPrimary, runWorker } from './cluster';
 import { serve } from './serve';
 import { lowerThreadPoolPriority } from './thread-pool-priority';
+import { announceReady } from './ready';
 
 async function main(): Promise<void> {
   // First, before anything uses libuv's pool: logins hash there, and must not starve the event loop.

@@ -14,7 +14,8 @@ interface PgConnection {
 
 // Each statement is prepared once per connection under a name of its own (pg keeps the parsed statement and
 // sends only Bind and Execute afterwards), which spares PostgreSQL parsing and planning it on every request.
-// The names come from this map, so one text never meets two names or one name two texts.
+// The names come from this map, so one text never meets two names or one name two texts. Texts must be
+// constants (values go in $1, $2, ...): each distinct text stays prepared on every connection.
 const statementNames = new Map<string, string>();
 
 function statementName(text: string): string {
