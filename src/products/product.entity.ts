@@ -30,7 +30,8 @@ export class Product {
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   created: Date = new Date();
 
+  /** A new product's is its `created` (one clock reading, not two a millisecond apart). */
   @Field(() => DateTimeISOResolver)
   @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updated: Date = new Date();
+  updated: Date = new Date(this.created);
 }
