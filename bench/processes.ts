@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { embeddedPassword, embeddedUrl } from '../src/database/embedded';
 
 export interface Started {
   child: ChildProcess;
@@ -57,8 +58,7 @@ export function startProcess(args: string[], env: Record<string, string | undefi
 
 /** The postgres:// URL of the database an embedded server started, from the files in its data directory. */
 export function embeddedDatabaseUrl(embedded: { port: number; dataDir: string }, database: string): string {
-  const password = fs.readFileSync(`${embedded.dataDir}.password`, 'utf8').trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${embedded.port}/${database}`;
+  return embeddedUrl(embedded.port, embeddedPassword(embedded.dataDir), database);
 }
 
 function children(pid: number): number[] {

@@ -17,6 +17,7 @@ import { createSchema } from './schema';
 import { databaseOutagePlugin, formatErrorFor } from './error-format';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
+import { observabilityPlugin } from './observe/requests';
 
 export interface App {
   express: express.Express;
@@ -40,7 +41,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     formatError: formatErrorFor(development),
     // No @cacheControl hints exist here, and Apollo's cache-control plugin hooks every resolved field:
     // 200 calls for a page of 50 products, for a header it would never set (profile in issue 5).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseOutagePlugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseOutagePlugin, observabilityPlugin],
   });
   await apollo.start();
 

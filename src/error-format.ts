@@ -8,10 +8,13 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isConnectionError, PUBLIC_CODES, ServiceUnavailable } from './errors';
 import { logger } from './logger';
+import { recordAuthenticationFailure } from './observe/metrics';
 
 export function formatErrorFor(development: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
+    // Every 401 passes here, those the context throws (before any plugin runs) included.
+    if (code === 'UNAUTHENTICATED') recordAuthenticationFailure(formatted.message);
     if (code && PUBLIC_CODES.has(code)) {
       // An expected error is not a bug: its stack trace would only be noise, even in development.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

@@ -6,6 +6,8 @@
  * | PORT               | 4000                             | HTTP port (0 picks a free one)                            |
  * | HOST               | 127.0.0.1                        | interface to listen on (0.0.0.0 for all)                  |
  * | DATABASE_URL       | (unset: embedded PostgreSQL)     | postgres://user:pass@host:port/db; created if missing     |
+ * | DATABASE_DIRECT_URL| DATABASE_URL                     | a direct (unpooled) URL: migrations' lock, LISTEN         |
+ * | DATABASE_POOLER    | none                             | transaction: DATABASE_URL is a transaction pooler         |
  * | DATA_DIR           | <project>/.data                  | where the embedded PostgreSQL keeps its files             |
  * | AUTH_KEYWORD       | Token                            | the Authorization scheme, e.g. Bearer                     |
  * | BCRYPT_ROUNDS      | 12                               | bcrypt cost, 4..15 (tests use 4)                          |
@@ -15,6 +17,8 @@
  * | WEB_CONCURRENCY    | cores in production, else 1      | worker processes sharing the port                         |
  * | DB_POOL_SIZE       | 10                               | database connections per worker                           |
  * | LOG_LEVEL          | info                             | silent, error, info or debug (debug logs SQL)             |
+ * | LOG_FORMAT         | json in production, else text    | text or json (one JSON object a line, via pino)           |
+ * | METRICS            | false                            | serve Prometheus metrics at GET /metrics                  |
  * | TRUST_PROXY        | loopback                         | express "trust proxy": whose X-Forwarded-For to believe   |
  * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
  * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
@@ -27,11 +31,17 @@ import path from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+export type LogFormat = 'text' | 'json';
+/** `transaction`: DATABASE_URL reaches PostgreSQL through a transaction pooler (no session state survives). */
+export type DatabasePooler = 'none' | 'transaction';
 
 export interface Settings {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** For what needs a session of its own (the migrations' lock, LISTEN); DATABASE_URL unless set. */
+  databaseDirectUrl: string | undefined;
+  databasePooler: DatabasePooler;
   dataDir: string;
   /** False when DATA_DIR was not set: the embedded database may then move somewhere it can run (see embedded.ts). */
   dataDirExplicit: boolean;
@@ -43,6 +53,8 @@ export interface Settings {
   webConcurrency: number;
   dbPoolSize: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  metrics: boolean;
   loginFailureLimit: number;
   loginFailureWindow: number;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
@@ -84,22 +96,29 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = env.DATABASE_URL?.trim();
+function databaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
+  const raw = env[name]?.trim();
   if (!raw) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new SettingsError('DATABASE_URL must be a URL such as postgres://user:password@localhost:5432/authtoken');
+    throw new SettingsError(`${name} must be a URL such as postgres://user:password@localhost:5432/authtoken`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new SettingsError(`DATABASE_URL must start with postgres://, got "${url.protocol}//"`);
+    throw new SettingsError(`${name} must start with postgres://, got "${url.protocol}//"`);
   }
   if (url.pathname.length <= 1) {
-    throw new SettingsError('DATABASE_URL must name a database, e.g. postgres://localhost:5432/authtoken');
+    throw new SettingsError(`${name} must name a database, e.g. postgres://localhost:5432/authtoken`);
   }
   return raw;
+}
+
+/** The direct URL, which only makes sense beside DATABASE_URL (the embedded database has no pooler). */
+function databaseDirectUrl(env: Env, url: string | undefined): string | undefined {
+  const direct = databaseUrl(env, 'DATABASE_DIRECT_URL');
+  if (direct && !url) throw new SettingsError('DATABASE_DIRECT_URL needs DATABASE_URL beside it (the embedded database has no pooler)');
+  return direct ?? url;
 }
 
 function corsOrigins(env: Env): Settings['corsOrigins'] {
@@ -143,10 +162,13 @@ export function loadSettings(env: Env = process.env): Settings {
   if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(authKeyword)) {
     throw new SettingsError(`AUTH_KEYWORD must be a single word such as Token or Bearer, got "${authKeyword}"`);
   }
+  const url = databaseUrl(env);
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
-    databaseUrl: databaseUrl(env),
+    databaseUrl: url,
+    databaseDirectUrl: databaseDirectUrl(env, url),
+    databasePooler: oneOf<DatabasePooler>(env, 'DATABASE_POOLER', 'none', ['none', 'transaction']),
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(projectRoot, '.data')),
     dataDirExplicit: Boolean(env.DATA_DIR?.trim()),
     authKeyword,
@@ -160,5 +182,7 @@ export function loadSettings(env: Env = process.env): Settings {
     loginFailureLimit: integer(env, 'LOGIN_FAILURE_LIMIT', 10, 0, 1_000_000),
     loginFailureWindow: integer(env, 'LOGIN_FAILURE_WINDOW', 900, 1, 86_400),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', production ? 'json' : 'text', ['text', 'json']),
+    metrics: boolean(env, 'METRICS', false),
   };
 }

@@ -1,5 +1,5 @@
 /** `manage migrate`: applies pending migrations, as the server does at start, and names each one. */
-import { migrate } from '../database/orm';
+import { migrateDatabase } from '../database/database';
 import { loadSettings } from '../settings';
 import { parseCommandArgs, UsageError, writeLine, type Command } from './command';
 import { withDatabaseFor } from './database';
@@ -10,7 +10,8 @@ export const migrateCommand: Command = {
   help: `Usage: npm run manage -- migrate
 
 Applies the migrations the database does not have yet, in one transaction, and prints each one's name
-(or "No migrations to apply."). The server does the same when it starts.
+(or "No migrations to apply."). The server does the same when it starts; both hold the same lock, so a
+server starting meanwhile waits rather than applying them twice.
 
 Options:
   -h, --help  Show this help.`,
@@ -19,7 +20,8 @@ Options:
     const { values, positionals } = parseCommandArgs(args, {}, true);
     if (values.help) return writeLine(io.stdout, this.help);
     if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
-    const applied = await withDatabaseFor(loadSettings(io.env), ({ orm }) => migrate(orm));
+    const settings = loadSettings(io.env);
+    const applied = await withDatabaseFor(settings, ({ directUrl }) => migrateDatabase(directUrl, settings));
     if (applied.length === 0) return writeLine(io.stdout, 'No migrations to apply.');
     for (const name of applied) writeLine(io.stdout, `Applied ${name}`);
   },

@@ -11,12 +11,15 @@ import { Product } from '../products/product.entity';
 import { TokenSubscriber } from '../authtoken/token.subscriber';
 import { migrationsList } from '../migrations';
 import { logger } from '../logger';
+import { withoutNamedStatements } from './sql';
 
 export const entities = [User, Token, Product];
 
 export interface OrmOptions {
   poolSize?: number;
   debug?: boolean;
+  /** `transaction`: the URL is a transaction pooler, so no statement stays prepared (src/database/sql.ts). */
+  pooler?: 'none' | 'transaction';
 }
 
 export function ormConfig(clientUrl: string, options: OrmOptions = {}): Options {
@@ -37,7 +40,9 @@ export function ormConfig(clientUrl: string, options: OrmOptions = {}): Options 
     // Fail fast when the database is down instead of queueing requests for a minute.
     driverOptions: { connection: { connectionTimeoutMillis: 5000 } },
     forceUtcTimezone: true,
-    debug: options.debug ?? false,
+    // Statements without their parameters: 'query-params' would inline the values into the logged SQL, and
+    // those are token keys, password hashes and e-mail addresses.
+    debug: options.debug ? ['query', 'schema', 'discovery', 'info', 'deprecated'] : false,
     logger: (message: string) => logger.debug(message),
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: true },
@@ -45,7 +50,9 @@ export function ormConfig(clientUrl: string, options: OrmOptions = {}): Options 
 }
 
 export async function initOrm(clientUrl: string, options: OrmOptions = {}): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(clientUrl, options));
+  const orm = await MikroORM.init(ormConfig(clientUrl, options));
+  if (options.pooler === 'transaction') withoutNamedStatements(orm);
+  return orm;
 }
 
 /** Applies pending migrations; returns the names applied (empty when up to date). */

@@ -5,11 +5,25 @@
  * issue 5 profile showed costing more CPU than the `pg` work it wraps.
  *
  * Outside transactions only: a transaction's queries must go through its own connection, via the ORM.
+ *
+ * Behind a transaction pooler (DATABASE_POOLER=transaction, e.g. PgBouncer in `pool_mode = transaction`)
+ * a connection here is not one server session: a statement prepared on one server connection is missing on
+ * the next, or already exists under the same name (`prepared statement "authtoken_1" already exists`).
+ * There every statement is sent unnamed (parse, bind and execute in one round trip, as knex does), which
+ * costs PostgreSQL a parse and plan per request but nothing in round trips.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
 interface PgConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** The configurations (shared by an ORM's EntityManager and all its forks) that must not name statements. */
+const unnamed = new WeakSet<object>();
+
+/** For an ORM on a transaction pooler: send every statement of this module unnamed. */
+export function withoutNamedStatements(orm: MikroORM): void {
+  unnamed.add(orm.config);
 }
 
 // Each statement is prepared once per connection under a name of its own (pg keeps the parsed statement and
@@ -45,11 +59,14 @@ export async function queryEach<R extends unknown[]>(
 ): Promise<{ [I in keyof R]: R[I][] }> {
   if (em.getTransactionContext()) throw new Error('queryEach() runs outside transactions; use the ORM inside one.');
   const client = em.getConnection().getKnex().client;
+  const named = !unnamed.has(em.config);
   const connection: PgConnection = await client.acquireConnection();
   try {
     // allSettled: the connection goes back to the pool only once none of its statements is still running.
     const results = await Promise.allSettled(
-      (statements as Statement[]).map(([text, values = []]) => connection.query({ name: statementName(text), text, values })),
+      (statements as Statement[]).map(([text, values = []]) =>
+        connection.query(named ? { name: statementName(text), text, values } : { text, values }),
+      ),
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
