@@ -12,8 +12,9 @@
  *
  * What must never be logged, whatever the level: a token, a password or an Authorization value. Nothing
  * here logs request bodies, variables or headers; the SQL debug log carries statements without their
- * parameters (src/database/orm.ts); and pino's redaction blanks the field names that could hold one, in
- * case a caller passes one by mistake. test/logs.test.ts searches a whole debug log for the secrets it sent.
+ * parameters (src/database/orm.ts); a logged error keeps its name, code, message and stack with SQL values
+ * blanked, and nothing else; and pino's redaction blanks the field names that could hold a secret, in case a
+ * caller passes one by mistake. test/logs.test.ts searches a whole debug log for the secrets it sent.
  */
 import pino from 'pino';
 import type { LogFormat, LogLevel } from './settings';
@@ -48,6 +49,30 @@ export function configureLogger({ level: next, format }: { level: LogLevel; form
   json = format === 'json' ? createJsonLogger(next) : undefined;
 }
 
+// SQL string literals: MikroORM's exceptions quote the failed statement with its values inlined
+// (`insert into "authtoken_token" ... values ('<key>', ...) - <reason>`), and PostgreSQL's detail names the
+// conflicting value (`Key (key)=(<key>) already exists.`).
+const SQL_LITERAL = /'(?:[^']|'')*'/g;
+const KEY_DETAIL = /\)=\((?:[^)]|\)(?!\s))*\)/g;
+
+export function scrub(text: string): string {
+  return text.replace(SQL_LITERAL, "'…'").replace(KEY_DETAIL, ')=(…)');
+}
+
+/**
+ * An error as it may be logged: name, code, message and stack with SQL values blanked, and no other property
+ * (drivers attach the statement's parameters, the row, the detail).
+ */
+function loggable(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? scrub(error) : error;
+  const safe = new Error(scrub(error.message));
+  safe.name = error.name;
+  safe.stack = scrub(error.stack ?? `${error.name}: ${error.message}`);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(safe, { code });
+  return safe;
+}
+
 function textFields(fields?: LogFields): string {
   if (!fields) return '';
   let text = '';
@@ -68,8 +93,8 @@ export const logger = {
   },
   error(message: string, error?: unknown, fields?: LogFields) {
     if (ORDER[level] < ORDER.error) return;
-    if (json) json.error({ ...fields, ...(error === undefined ? {} : { err: error }) }, message);
-    else console.error(message + textFields(fields), ...(error === undefined ? [] : [error]));
+    if (json) json.error({ ...fields, ...(error === undefined ? {} : { err: loggable(error) }) }, message);
+    else console.error(message + textFields(fields), ...(error === undefined ? [] : [loggable(error)]));
   },
   info(message: string, fields?: LogFields) {
     if (ORDER[level] < ORDER.info) return;

@@ -21,7 +21,25 @@ describe('loadSettings', () => {
       logLevel: 'info',
       loginFailureLimit: 10,
       loginFailureWindow: 900,
+      databaseDirectUrl: undefined,
+      databasePooler: 'none',
+      logFormat: 'text',
+      metrics: false,
     });
+  });
+
+  it('logs JSON by default in production, text elsewhere, and LOG_FORMAT overrides either way', () => {
+    expect(loadSettings({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadSettings({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(loadSettings({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
+  it('takes DATABASE_URL as the direct URL unless DATABASE_DIRECT_URL names another', () => {
+    const pooled = 'postgres://app@pgbouncer:6432/shop';
+    expect(loadSettings({ DATABASE_URL: pooled })).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: pooled, databasePooler: 'none' });
+    expect(
+      loadSettings({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'postgres://app@db:5432/shop', DATABASE_POOLER: 'transaction', METRICS: 'true' }),
+    ).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: 'postgres://app@db:5432/shop', databasePooler: 'transaction', metrics: true });
   });
 
   it('treats empty and blank values as unset', () => {
@@ -119,6 +137,13 @@ describe('loadSettings', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOGIN_FAILURE_LIMIT', { LOGIN_FAILURE_LIMIT: '-3' }],
     ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '0' }],
+    ['DATABASE_DIRECT_URL', { DATABASE_URL: 'postgres://app@pgbouncer:6432/shop', DATABASE_DIRECT_URL: 'db:5432/shop' }],
+    ['DATABASE_DIRECT_URL', { DATABASE_URL: 'postgres://app@pgbouncer:6432/shop', DATABASE_DIRECT_URL: 'postgres://app:secret@db:5432' }],
+    ['DATABASE_DIRECT_URL', { DATABASE_DIRECT_URL: 'postgres://app:secret@db:5432/shop' }],
+    ['DATABASE_POOLER', { DATABASE_POOLER: 'pgbouncer' }],
+    ['DATABASE_POOLER', { DATABASE_POOLER: 'session' }],
+    ['LOG_FORMAT', { LOG_FORMAT: 'JSON lines' }],
+    ['METRICS', { METRICS: 'sometimes' }],
   ];
 
   for (const [variable, env] of bad) {

@@ -10,7 +10,7 @@ import { Token } from '../authtoken/token.entity';
 import { Product } from '../products/product.entity';
 import { TokenSubscriber } from '../authtoken/token.subscriber';
 import { migrationsList } from '../migrations';
-import { logger } from '../logger';
+import { logger, scrub } from '../logger';
 import { withoutNamedStatements } from './sql';
 
 export const entities = [User, Token, Product];
@@ -38,7 +38,17 @@ export function ormConfig(clientUrl: string, options: OrmOptions = {}): Options 
     },
     pool: { min: 0, max: options.poolSize ?? 10 },
     // Fail fast when the database is down instead of queueing requests for a minute.
-    driverOptions: { connection: { connectionTimeoutMillis: 5000 } },
+    driverOptions: {
+      connection: { connectionTimeoutMillis: 5000 },
+      // knex's own messages (a pooled connection lost, "Connection Error: ...") into our log and its format,
+      // rather than console.warn lines in the middle of a JSON log.
+      log: {
+        warn: (message: string) => logger.info(`Database pool: ${scrub(String(message))}`),
+        error: (message: string) => logger.error(`Database pool: ${scrub(String(message))}`),
+        deprecate: (message: string) => logger.debug(`Database pool: ${scrub(String(message))}`),
+        debug: (message: string) => logger.debug(`Database pool: ${scrub(String(message))}`),
+      },
+    },
     forceUtcTimezone: true,
     // Statements without their parameters: 'query-params' would inline the values into the logged SQL, and
     // those are token keys, password hashes and e-mail addresses.
