@@ -9,8 +9,16 @@ import type { GraphQLFormattedError } from 'graphql';
 import { isConnectionError, PUBLIC_CODES, ServiceUnavailable } from './errors';
 import { logger } from './logger';
 import { recordAuthenticationFailure } from './observe/metrics';
+import { withoutSuggestions } from './limits/introspection';
 
-export function formatErrorFor(development: boolean) {
+export interface ErrorFormatOptions {
+  /** Show stack traces and unexpected errors' own messages. */
+  development: boolean;
+  /** Keep graphql-js's "Did you mean ...?" suggestions: only where introspection shows the schema anyway. */
+  suggestions: boolean;
+}
+
+export function formatErrorFor({ development, suggestions }: ErrorFormatOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     // Every 401 passes here, those the context throws (before any plugin runs) included.
@@ -18,7 +26,7 @@ export function formatErrorFor(development: boolean) {
     if (code && PUBLIC_CODES.has(code)) {
       // An expected error is not a bug: its stack trace would only be noise, even in development.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: suggestions ? formatted.message : withoutSuggestions(formatted.message), extensions };
     }
     const original = unwrapResolverError(error);
     if (isConnectionError(original)) {
