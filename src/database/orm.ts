@@ -54,6 +54,8 @@ export function ormConfig(clientUrl: string, options: OrmOptions = {}): Options 
     // those are token keys, password hashes and e-mail addresses.
     debug: options.debug ? ['query', 'schema', 'discovery', 'info', 'deprecated'] : false,
     logger: (message: string) => logger.debug(message),
+    // Plain text: colour codes would end up inside the JSON log's strings.
+    colors: false,
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: true },
   });

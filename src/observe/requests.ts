@@ -67,11 +67,15 @@ export function observeRequests(handler: Handler): Handler {
   };
 }
 
+const OPERATION_NAME = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]{0,127})/;
+
+/** The operation a request named, when GraphQL did not run it (refused in the context, with a 401 or 503). */
 function bodyOperation(req: http.IncomingMessage): string | null | undefined {
   const body = (req as { body?: unknown }).body;
   if (!body || typeof body !== 'object') return undefined;
-  const name = (body as { operationName?: unknown }).operationName;
-  return typeof name === 'string' && name.length <= 128 ? name : null;
+  const { operationName, query } = body as { operationName?: unknown; query?: unknown };
+  if (typeof operationName === 'string') return operationName.length <= 128 ? operationName : null;
+  return (typeof query === 'string' && OPERATION_NAME.exec(query)?.[1]) || null;
 }
 
 function loginResult(error: GraphQLError): LoginResult {
