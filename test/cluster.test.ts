@@ -171,7 +171,8 @@ describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
   });
 });
 
-describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', () => {
+// initdb with fsync, then a primary and two workers: on a loaded 2-core machine that outlasts the default 20 s.
+describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', { timeout: 90_000 }, () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-cluster-'));
