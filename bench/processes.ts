@@ -18,7 +18,8 @@ export interface Started {
 }
 
 const READY = /ready at (http:\/\/[^\s/]+)\/graphql/;
-const EMBEDDED = /embedded PostgreSQL on 127\.0\.0\.1:(\d+), data in (\S+)/;
+// [^\s"]: the path ends at the closing quote in a JSON log line.
+const EMBEDDED = /embedded PostgreSQL on 127\.0\.0\.1:(\d+), data in ([^\s"]+)/;
 
 /** Spawns `node <args>` and resolves once it prints its "ready at" line. */
 export function startProcess(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<Started> {
