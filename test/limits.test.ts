@@ -48,7 +48,7 @@ describe('operation limits with the default settings', () => {
     expectRefused(await server.graphql(long, { token: '0'.repeat(40) }), 'Token limit of 1000 exceeded, found more than 1000.');
     const get = await fetch(`${server.baseUrl}/graphql?query=${encodeURIComponent(long)}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(get.status).toBe(400);
-    expect((await get.json()).errors[0]).toEqual({ message: 'Token limit of 1000 exceeded, found more than 1000.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(((await get.json()) as { errors: unknown[] }).errors[0]).toEqual({ message: 'Token limit of 1000 exceeded, found more than 1000.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 
   it('counts aliases inside fragments, and does not count __typename', async () => {
