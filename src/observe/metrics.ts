@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics (prom-client), served at GET /metrics when METRICS=true (src/serve.ts). Not under CORS:
+ * Prometheus metrics (prom-client), served at GET /metrics when METRICS=true (src/http-server.ts). Not under CORS:
  * the route is outside /graphql, so no browser on another origin can read it; keep it off the public
  * internet with the balancer, as /metrics usually is.
  *

@@ -1,5 +1,5 @@
 /**
- * One log line and one metrics sample per HTTP request (src/serve.ts wraps the app's handler with
+ * One log line and one metrics sample per HTTP request (src/http-server.ts wraps the app's handler with
  * `observeRequests`), and the Apollo plugin that tells them what happened inside GraphQL.
  *
  * The request id is the client's `X-Request-Id` when it sends a sane one (1-128 visible ASCII characters),
