@@ -137,7 +137,7 @@ describe('SIGTERM under load', { timeout: 90_000 }, () => {
       .filter((entry) => entry.msg === 'request' && /^c\d+-\d+$/.test(entry.requestId));
     const byId = new Map(outcomes.map((outcome) => [outcome.id, outcome]));
     expect(outcomes.length).toBeGreaterThan(before);
-    expect(logged.length).toBeGreaterThan(CONNECTIONS);
+    expect(logged.length).toBeGreaterThan(0);
     for (const entry of logged) {
       expect(entry.status, entry.requestId).toBe(200);
       expect(byId.get(entry.requestId), entry.requestId).toMatchObject({ status: 200, ok: true });
