@@ -111,6 +111,20 @@ describe('three replicas through PgBouncer (transaction pooling)', { timeout: 90
     }
   });
 
+  it('see a password changed in the database refuse the old one on every replica', async () => {
+    await graphqlAt(urls[1], REGISTER, { input: { username: 'pia', email: 'pia@example.com', password: 'replica secret' } });
+    for (const url of urls) expect((await graphqlAt(url, LOGIN, { u: 'pia', p: 'replica secret' })).body.data.obtainAuthToken.token).toMatch(/^[0-9a-f]+$/);
+    const admin = new Client({ connectionString: bouncer.directUrl(database) });
+    await admin.connect();
+    // Django's unusable password: no password verifies against it.
+    await admin.query(`update auth_user set password = '!' where username = 'pia'`);
+    await admin.end();
+    for (const url of urls) {
+      const answer = await graphqlAt(url, LOGIN, { u: 'pia', p: 'replica secret' });
+      expect(answer.body.errors[0].message).toBe('Unable to log in with provided credentials.');
+    }
+  });
+
   it('lose one replica (SIGKILL) without the others noticing', async () => {
     await graphqlAt(urls[0], REGISTER, { input: { username: 'nina', email: 'nina@example.com', password: 'replica secret' } });
     const token = (await graphqlAt(urls[0], LOGIN, { u: 'nina', p: 'replica secret' })).body.data.obtainAuthToken.token;
