@@ -83,6 +83,21 @@ describe('three replicas through PgBouncer (transaction pooling)', { timeout: 90
     }
   });
 
+  it('detect the pooler when DATABASE_POOLER is not set: every request answered, and the log says what to set', async () => {
+    const unannounced = startServerProcess({ ...env(), DATABASE_POOLER: '' });
+    replicas.push(unannounced);
+    const url = await unannounced.ready;
+    const token = (await graphqlAt(url, LOGIN, { u: 'rita', p: 'replica secret' })).body.data.obtainAuthToken.token;
+    // Rounds until a named statement meets a server connection that lacks it or has it (which connection a
+    // client gets is PgBouncer's choice): every answer a 200 all along.
+    for (let round = 0; round < 10 && !/Set DATABASE_POOLER=transaction/.test(unannounced.log()); round += 1) {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => graphqlAt(url, ME, undefined, { authorization: `Token ${token}` })));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(200));
+    }
+    expect(unannounced.log()).toMatch(/Set DATABASE_POOLER=transaction/);
+    await unannounced.kill('SIGTERM');
+  });
+
   it('see a token revoked through one replica fail on every other at its next request', async () => {
     await graphqlAt(urls[2], REGISTER, { input: { username: 'otto', email: 'otto@example.com', password: 'replica secret' } });
     const token = (await graphqlAt(urls[2], LOGIN, { u: 'otto', p: 'replica secret' })).body.data.obtainAuthToken.token;
