@@ -7,7 +7,7 @@
  * | HOST               | 127.0.0.1                        | interface to listen on (0.0.0.0 for all)                  |
  * | DATABASE_URL       | (unset: embedded PostgreSQL)     | postgres://user:pass@host:port/db; created if missing     |
  * | DATABASE_DIRECT_URL| DATABASE_URL                     | a direct (unpooled) URL: migrations' lock, LISTEN         |
- * | DATABASE_POOLER    | none                             | transaction: DATABASE_URL is a transaction pooler         |
+ * | DATABASE_POOLER    | none (detected when it fails)    | transaction: DATABASE_URL is a transaction pooler         |
  * | DATA_DIR           | <project>/.data                  | where the embedded PostgreSQL keeps its files             |
  * | AUTH_KEYWORD       | Token                            | the Authorization scheme, e.g. Bearer                     |
  * | BCRYPT_ROUNDS      | 12                               | bcrypt cost, 4..15 (tests use 4)                          |
