@@ -28,6 +28,9 @@ export interface PgBouncer {
 /** Why the bouncer cannot run here, or undefined when it can. */
 export async function pgbouncerUnavailable(): Promise<string | undefined> {
   if (!fs.existsSync(PGBOUNCER)) return `${PGBOUNCER} is not installed (apt-get install pgbouncer; .ci/run does)`;
+  if (os.userInfo().uid === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) {
+    return 'running as root, PgBouncer needs another user to run as, and there is no "postgres" user';
+  }
   const client = new Client({ ...UPSTREAM, database: 'postgres', connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
