@@ -310,7 +310,8 @@ describe('the commands as processes (node dist/src/cli.js)', { timeout: 60_000 }
     const run = await manage(['migrate'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      'Applied Migration20261123000000_initial\nApplied Migration20261123000100_login_failures\nApplied Migration20261123000200_admin_search\n',
+      'Applied Migration20261123000000_initial\nApplied Migration20261123000100_login_failures\nApplied Migration20261123000200_admin_search\n' +
+        'Applied Migration20261129000100_login_tokens\n',
     );
     expect(await manage(['create-token', 'anyone'], env)).toMatchObject({ code: 1, stderr: 'Cannot create the Token: user anyone does not exist\n' });
     const admin = new Client({ connectionString: databaseUrl });
@@ -418,6 +419,7 @@ describe('the embedded default', () => {
         'Applied Migration20261123000000_initial',
         'Applied Migration20261123000100_login_failures',
         'Applied Migration20261123000200_admin_search',
+        'Applied Migration20261129000100_login_tokens',
       ]);
       // The command stopped the postgres it started.
       expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);

@@ -1,6 +1,7 @@
 /** The admin API's GraphQL types: pages of users and tokens, and the admin's user form. */
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { Token } from '../authtoken/token.entity';
+import { LoginToken } from '../authtoken/login-token.entity';
 import { User } from '../users/user.entity';
 import { RegisterInput } from '../users/user.inputs';
 
@@ -17,6 +18,15 @@ export class UserPage {
 export class TokenPage {
   @Field(() => [Token])
   items!: Token[];
+
+  @Field(() => Int)
+  total!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One page of login tokens, newest first, and how many match in all.' })
+export class LoginTokenPage {
+  @Field(() => [LoginToken])
+  items!: LoginToken[];
 
   @Field(() => Int)
   total!: number;
