@@ -292,14 +292,15 @@ const LOGIN_TOKEN_QUERY =
   'from "authtoken_login_token" as "t" inner join "auth_user" as "u" on "u"."id" = "t"."user_id" ' +
   'where "t"."token_key" = $1';
 
-const DELETE_EXPIRED = 'delete from "authtoken_login_token" where "id" = $1';
+// knox's _cleanup_token: an expired token presented takes its user's other expired tokens with it.
+const DELETE_EXPIRED = 'delete from "authtoken_login_token" where "user_id" = $1 and "expiry" <= now()';
 const RECORD_USE = 'update "authtoken_login_token" set "last_used" = $2, "expiry" = $3 where "id" = $1';
 
 /**
  * Finds a key's token and user with one query. A key of neither shape is unknown without asking the
- * database. An expired login token is deleted (as knox does). For an active user's login token, the write
- * its use calls for (lastUsed, auto refresh) is returned, not done: recordTokenUse() does it, once the
- * operation is known not to be a side-effect-free `tokenInfo`.
+ * database. An expired login token is deleted, with its user's other expired ones (as knox does). For an
+ * active user's login token, the write its use calls for (lastUsed, auto refresh) is returned, not done:
+ * recordTokenUse() does it, once the operation is known not to be a side-effect-free `tokenInfo`.
  *
  * `em` only lends its connection pool: no entity is made, so a request that fails here needs no fork.
  */
@@ -314,7 +315,7 @@ export async function lookupToken(em: EntityManager, key: string, policy: LoginT
   const row = rows.find((candidate) => digestsMatch(candidate.login_digest, digest));
   if (!row) return { kind: 'unknown' };
   if (row.expired) {
-    await queryRows(em, DELETE_EXPIRED, [row.login_id]);
+    await queryRows(em, DELETE_EXPIRED, [row.id]);
     return { kind: 'expired' };
   }
   return { kind: 'login', row, write: row.is_active ? dueWrite(em, row, policy) : null };
