@@ -79,11 +79,13 @@ function onlyInspects(operation: OperationDefinitionNode): boolean {
  * cost no query here. `tokenInfo` alone has no side effect, so it never refreshes a token, as knox users ask.
  */
 export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
+  async requestDidStart({ contextValue }) {
+    // Nearly every request has nothing to record: it gets no hook at all.
+    const use = (contextValue as RequestContext)[AUTHENTICATED]?.use;
+    if (!use) return;
     return {
       async didResolveOperation({ contextValue, operation }) {
-        const use = (contextValue as RequestContext)[AUTHENTICATED]?.use;
-        if (!use || !operation || onlyInspects(operation)) return;
+        if (!operation || onlyInspects(operation)) return;
         await recordTokenUse(contextValue.em, use);
         const token = contextValue.auth as LoginToken;
         // The managed token shows what was written; its snapshot too, so that no flush writes it again.

@@ -76,11 +76,6 @@ export async function regenerateToken(em: EntityManager, userId: number): Promis
   });
 }
 
-/** Deletes the user's DRF token. Returns whether there was one. */
-export async function deleteUserToken(em: EntityManager, userId: number): Promise<boolean> {
-  return affected(await em.execute('delete from authtoken_token where user_id = ?', [userId], 'run')) > 0;
-}
-
 const DRF_KEY_MAX = 40;
 
 /** Deletes a DRF token by its key (the admin); NOT_FOUND when there is none. */
