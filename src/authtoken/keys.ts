@@ -10,6 +10,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** A DRF key's length: 20 bytes in hex. */
+export const DRF_KEY_LENGTH = 40;
 const DRF_KEY = /^[0-9a-f]{40}$/;
 // Any prefix a server may have been configured with (so changing TOKEN_PREFIX leaves issued tokens working),
 // then the 64 random hex characters.
@@ -17,9 +19,6 @@ const LOGIN_TOKEN = /^[A-Za-z0-9_-]{0,10}[0-9a-f]{64}$/;
 
 /** knox's TOKEN_KEY_LENGTH: the characters of a login token kept in clear, to look it up by. */
 export const TOKEN_KEY_LENGTH = 15;
-/** The longest key either kind can have. */
-export const MAX_KEY_LENGTH = 10 + 64;
-
 export function generateKey(): string {
   return randomBytes(20).toString('hex');
 }

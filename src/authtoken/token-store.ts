@@ -17,7 +17,7 @@ import { NotFound, PermissionDenied, ValidationError } from '../errors';
 import type { LoginTokenSettings } from '../settings';
 import { queryRows } from '../database/sql';
 import type { User } from '../users/user.entity';
-import { digestOf, digestsMatch, generateKey, generateLoginToken, isDrfKey, isLoginToken, tokenKeyOf } from './keys';
+import { DRF_KEY_LENGTH, digestOf, digestsMatch, generateKey, generateLoginToken, isDrfKey, isLoginToken, tokenKeyOf } from './keys';
 import { LoginToken } from './login-token.entity';
 import { Token } from './token.entity';
 
@@ -76,13 +76,11 @@ export async function regenerateToken(em: EntityManager, userId: number): Promis
   });
 }
 
-const DRF_KEY_MAX = 40;
-
 /** Deletes a DRF token by its key (the admin); NOT_FOUND when there is none. */
 export async function deleteTokenByKey(em: EntityManager, rawKey: string): Promise<true> {
   const key = rawKey.trim();
   if (!key) throw new ValidationError('key: This field may not be blank.', 'key');
-  if (key.length > DRF_KEY_MAX) throw new ValidationError(`key: Ensure this field has no more than ${DRF_KEY_MAX} characters.`, 'key');
+  if (key.length > DRF_KEY_LENGTH) throw new ValidationError(`key: Ensure this field has no more than ${DRF_KEY_LENGTH} characters.`, 'key');
   const deleted = await em.nativeDelete(Token, { key });
   if (deleted === 0) throw new NotFound('No Token matches the given query.');
   return true;
