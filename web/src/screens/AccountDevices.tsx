@@ -12,7 +12,7 @@ import { formatDate } from '../format';
 import { LogoutAllDocument, MyTokensDocument, RevokeTokenDocument } from '../operations/account';
 import { LOGGED_OUT_EVERYWHERE } from './LoginScreen';
 
-export function AccountDevices() {
+export function AccountDevices({ onRetry }: { onRetry: () => void }) {
   const tokens = useQuery(MyTokensDocument);
   const [revokeToken, revocation] = useMutation(RevokeTokenDocument, { refetchQueries: [MyTokensDocument] });
   const [logoutAll, everywhere] = useMutation(LogoutAllDocument);
@@ -40,7 +40,7 @@ export function AccountDevices() {
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">Your devices</h2>
       <p className="aside">Each login makes a token for that device. Revoke one you no longer use, or log out everywhere.</p>
-      {tokens.error ? <ErrorNotice error={tokens.error} onRetry={() => void tokens.refetch()} /> : null}
+      {tokens.error ? <ErrorNotice error={tokens.error} onRetry={onRetry} /> : null}
       {!items && tokens.loading ? <Loading what="your devices" /> : null}
       {notice ? <SuccessNotice>{notice}</SuccessNotice> : null}
       {revocation.error ? <ErrorNotice error={revocation.error} /> : null}

@@ -3,7 +3,7 @@
  * devices logged in with login tokens, and the change-password form.
  */
 import { useState, useSyncExternalStore } from 'react';
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { getToken, setToken, subscribe } from '../auth/token-store';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
@@ -15,6 +15,9 @@ import { ChangePasswordForm } from './ChangePasswordForm';
 
 export function AccountScreen() {
   const me = useQuery(MeDocument);
+  const client = useApolloClient();
+  // The screen's queries fail together when the server is away: one Try again brings them all back.
+  const retryAll = () => void client.refetchQueries({ include: 'active' });
   const token = useSyncExternalStore(subscribe, getToken);
   const [regenerate, regeneration] = useMutation(RegenerateTokenDocument);
   const [regenerated, setRegenerated] = useState(false);
@@ -32,7 +35,7 @@ export function AccountScreen() {
   return (
     <section className="card" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
-      {me.error ? <ErrorNotice error={me.error} onRetry={() => void me.refetch()} /> : null}
+      {me.error ? <ErrorNotice error={me.error} onRetry={retryAll} /> : null}
       {!user && me.loading ? <Loading what="your account" /> : null}
       {user ? (
         <dl className="details">
@@ -67,7 +70,7 @@ export function AccountScreen() {
         {regeneration.loading ? 'Regenerating…' : 'Regenerate token'}
       </button>
 
-      <AccountDevices />
+      <AccountDevices onRetry={retryAll} />
       <ChangePasswordForm />
     </section>
   );
