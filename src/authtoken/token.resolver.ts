@@ -4,6 +4,7 @@
  */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { ChecksPassword } from '../limits/password-fields';
 import { User } from '../users/user.entity';
 import { LoginToken } from './login-token.entity';
 import { LoginPayload, ObtainAuthTokenPayload, TokenInfo, TokenKind } from './token.types';
@@ -28,6 +29,7 @@ function throttleOf({ ip, settings }: Context) {
 
 @Resolver()
 export class TokenResolver {
+  @ChecksPassword()
   @Mutation(() => ObtainAuthTokenPayload, {
     description:
       "Returns the user's token, creating it if needed (DRF's obtain_auth_token). Public. " +
@@ -42,6 +44,7 @@ export class TokenResolver {
     return payload(await obtainAuthToken(em, username, password, settings.bcryptRounds, throttleOf(context)));
   }
 
+  @ChecksPassword()
   @Mutation(() => LoginPayload, {
     description:
       "Creates a new login token, one per device (knox's login): credentials are checked as obtainAuthToken " +
