@@ -9,7 +9,6 @@ import type { LoginTokenSettings } from '../settings';
 import { checkCredentials, type LoginThrottle } from './credentials';
 import { createLoginToken, getOrCreateToken, type IssuedLoginToken } from './token-store';
 
-export type { LoginThrottle } from './credentials';
 
 export interface IssuedToken {
   token: string;
