@@ -9,7 +9,6 @@ import type { LoginTokenSettings } from '../settings';
 import { checkCredentials, type LoginThrottle } from './credentials';
 import { createLoginToken, getOrCreateToken, type IssuedLoginToken } from './token-store';
 
-
 export interface IssuedToken {
   token: string;
   userId: number;
