@@ -32,7 +32,7 @@ const AUTHENTICATED = Symbol('authenticated');
  * authentication.ts). Apollo copies the context per operation with Object.assign, which would call a getter
  * of the object's own; on the prototype it survives the copy, with the symbol-keyed state it reads.
  */
-class RequestContext implements Context {
+class OperationContext implements Context {
   readonly [AUTHENTICATED]: Authenticated | null;
   user: User | null;
 
@@ -58,7 +58,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       // The lookup borrows the root EntityManager's pool; the fork is made only for a valid token (or
       // below, for an anonymous request), so a 401 costs none.
       const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()));
-      return new RequestContext(em ?? orm.em.fork(), authenticated, settings, ip);
+      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;
@@ -81,7 +81,7 @@ function onlyInspects(operation: OperationDefinitionNode): boolean {
 export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
   async requestDidStart({ contextValue }) {
     // Nearly every request has nothing to record: it gets no hook at all.
-    const use = (contextValue as RequestContext)[AUTHENTICATED]?.use;
+    const use = (contextValue as OperationContext)[AUTHENTICATED]?.use;
     if (!use) return;
     return {
       async didResolveOperation({ contextValue, operation }) {

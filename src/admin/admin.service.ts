@@ -11,20 +11,16 @@ import { NotFound, PermissionDenied, ValidationError } from '../errors';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { createUser } from '../users/user.service';
+import type { PageData, PageWindow } from '../pagination';
 import { hashPassword } from '../users/passwords';
 import { setPasswordHash } from '../users/password-change';
 import { validatePassword } from '../users/user.validation';
 import { LoginToken } from '../authtoken/login-token.entity';
 import { tokenKeyOf } from '../authtoken/token-store';
-import { checkPage, parseId } from '../validation';
+import { parseId } from '../validation';
 import { searchPattern } from './admin.search';
-import type { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
+import type { CreateUserInput } from './admin.types';
 
-export interface PageQuery {
-  search?: string | null;
-  limit: number;
-  offset: number;
-}
 
 /** Entities in the order of `ids` (a page's order), as `$in` returns them in any order. */
 function inOrder<T, K>(items: T[], ids: K[], idOf: (item: T) => K): T[] {
@@ -39,8 +35,7 @@ function inOrder<T, K>(items: T[], ids: K[], idOf: (item: T) => K): T[] {
  */
 
 /** Users whose username or email contains the search (any case), newest (highest id) first. */
-export async function listUsers(em: EntityManager, { search, limit, offset }: PageQuery): Promise<UserPage> {
-  checkPage(limit, offset);
+export async function listUsers(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<User>> {
   const pattern = searchPattern(search);
   const connection = em.getConnection();
   // auth_user_search has one narrow row per user: paging and counting there reads far less than auth_user.
@@ -61,8 +56,7 @@ export async function listUsers(em: EntityManager, { search, limit, offset }: Pa
 }
 
 /** Tokens whose user's username or email contains the search (any case), newest first. */
-export async function listTokens(em: EntityManager, { search, limit, offset }: PageQuery): Promise<TokenPage> {
-  checkPage(limit, offset);
+export async function listTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<Token>> {
   const pattern = searchPattern(search);
   const connection = em.getConnection();
   const [items, [{ total }]] = await Promise.all([
@@ -139,8 +133,7 @@ export async function setPasswordAsStaff(em: EntityManager, actor: User, rawId: 
  * Login tokens whose user's username or email contains the search (any case), or whose tokenKey is the
  * search's first 15 characters (so a leaked token pasted whole finds its row), newest first.
  */
-export async function listLoginTokens(em: EntityManager, { search, limit, offset }: PageQuery): Promise<LoginTokenPage> {
-  checkPage(limit, offset);
+export async function listLoginTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<LoginToken>> {
   const pattern = searchPattern(search);
   const where = pattern ? 'where s.text like ? or t.token_key = ?' : '';
   const filter = pattern ? [pattern, tokenKeyOf(search!.trim())] : [];
