@@ -93,10 +93,10 @@ const BACKFILL_BATCH = 5000;
  * Each batch is one statement: the users still without a token, paired with keys made here, inserted with
  * ON CONFLICT DO NOTHING so a token made meanwhile (a login, the subscriber, a second run) is kept.
  */
-export async function createMissingTokens(em: EntityManager): Promise<number> {
+export async function createMissingTokens(em: EntityManager, batchSize = BACKFILL_BATCH): Promise<number> {
   let created = 0;
   for (;;) {
-    const keys = Array.from({ length: BACKFILL_BATCH }, generateKey);
+    const keys = Array.from({ length: batchSize }, generateKey);
     const [row] = await em.execute<{ found: number; inserted: number }[]>(
       `with missing as (
          select u.id, row_number() over (order by u.id) as n
@@ -111,11 +111,11 @@ export async function createMissingTokens(em: EntityManager): Promise<number> {
          returning 1
        )
        select (select count(*)::int from missing) as found, (select count(*)::int from inserted) as inserted`,
-      [BACKFILL_BATCH, keys.join(',')],
+      [batchSize, keys.join(',')],
     );
     created += row.inserted;
     // A batch that inserted nothing was taken by a concurrent run, which goes on with the rest.
-    if (row.found < BACKFILL_BATCH || row.inserted === 0) return created;
+    if (row.found < batchSize || row.inserted === 0) return created;
   }
 }
 
