@@ -1,7 +1,7 @@
 /** `manage cleartokens`: deletes expired login tokens (knox's periodic clean-up), over clearExpiredTokens(). */
 import { clearExpiredTokens } from '../authtoken/token-store';
 import { loadSettings } from '../settings';
-import { parseCommandArgs, UsageError, writeLine, type Command } from './command';
+import { helpOrNoArguments, writeLine, type Command } from './command';
 import { requireMigrated, withDatabaseFor } from './database';
 
 export const clearTokensCommand: Command = {
@@ -17,9 +17,7 @@ Options:
   -h, --help  Show this help.`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {}, true);
-    if (values.help) return writeLine(io.stdout, this.help);
-    if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+    if (helpOrNoArguments(this, args, io)) return;
     const deleted = await withDatabaseFor(loadSettings(io.env), async ({ orm }) => {
       await requireMigrated(orm);
       return clearExpiredTokens(orm.em.fork());
