@@ -24,7 +24,7 @@ export function formatErrorFor({ development, suggestions }: ErrorFormatOptions)
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     // Every 401 passes here, those the context throws (before any plugin runs) included.
-    if (code === 'UNAUTHENTICATED') recordAuthenticationFailure(formatted.message);
+    if (code === 'UNAUTHENTICATED') recordAuthenticationFailure(formatted.message, formatted.extensions?.reason);
     if (code && PUBLIC_CODES.has(code)) {
       // An expected error is not a bug: its stack trace would only be noise, even in development.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

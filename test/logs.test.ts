@@ -40,7 +40,19 @@ async function session(url: string): Promise<{ secrets: string[]; userId: string
   await graphqlAt(url, LOGIN, { u: 'ada', p: password('wrong') });
   await graphqlAt(url, LOGIN, { u: 'nobody', p: password('unknown') });
 
-  expect((await graphqlAt(url, ME, undefined, { authorization: `Token ${token}` })).status).toBe(200);
+  // A login token (knox's login) too, and a password change: old and new passwords, a refused new one.
+  const knox = await graphqlAt(url, 'mutation Knox($u: String!, $p: String!) { login(username: $u, password: $p, name: "laptop") { token } }', { u: 'ada', p: adaPassword });
+  const loginToken = knox.body.data.login.token;
+  secrets.push(loginToken, `Token ${loginToken}`);
+  const CHANGE = 'mutation Change($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+  await graphqlAt(url, CHANGE, { c: password('notcurrent'), n: password('unused') }, { authorization: `Token ${loginToken}` });
+  const newPassword = password('new');
+  expect((await graphqlAt(url, CHANGE, { c: adaPassword, n: newPassword }, { authorization: `Token ${loginToken}` })).body.data).toEqual({ changePassword: true });
+  await graphqlAt(url, LOGIN, { u: 'ada', p: newPassword });
+  const fresh = (await graphqlAt(url, LOGIN, { u: 'ada', p: newPassword })).body.data.obtainAuthToken.token;
+  secrets.push(fresh);
+
+  expect((await graphqlAt(url, ME, undefined, { authorization: `Token ${fresh}` })).status).toBe(200);
   const made = `${'ab'.repeat(20)}`;
   for (const header of [`Token ${made}`, `Token ${token} extra`, `Token ${token.slice(0, 20)}\u00e9`, 'Token', `Bearer ${token}`]) {
     secrets.push(header.replace(/^\w+\s*/, '') || 'Token');

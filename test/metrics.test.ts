@@ -42,7 +42,8 @@ const LOGIN = 'mutation Login($u: String!, $p: String!) { obtainAuthToken(userna
 
 describe('METRICS=true with WEB_CONCURRENCY=2', { timeout: 90_000 }, () => {
   it('counts requests by operation and status, latency, 401s by reason, logins by result and the pool, over both workers', async () => {
-    const server = startServerProcess({ DATABASE_URL: await createTestDatabase(), METRICS: 'true', WEB_CONCURRENCY: '2', CORS_ORIGINS: '*' });
+    // TOKEN_TTL=1: a login token that expires within the test.
+    const server = startServerProcess({ DATABASE_URL: await createTestDatabase(), METRICS: 'true', WEB_CONCURRENCY: '2', CORS_ORIGINS: '*', TOKEN_TTL: '1' });
     started.push(server);
     const url = await server.ready;
     const graphql = (body: object, headers?: Record<string, string>) => request(`${url}/graphql`, { body, headers });
@@ -56,6 +57,10 @@ describe('METRICS=true with WEB_CONCURRENCY=2', { timeout: 90_000 }, () => {
     for (let i = 0; i < 3; i += 1) await graphql({ query: 'query Me { me { id } }' }, { authorization: `Token ${'0'.repeat(40)}` });
     await graphql({ query: 'query Me { me { id } }' }, { authorization: 'Token a b' });
     await graphql({ query: 'query Me { me { id } }' });
+    const knox = await graphql({ query: 'mutation Knox { login(username: "mo", password: "metric secret") { token } }' });
+    const loginToken = JSON.parse(knox.text).data.login.token;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await graphql({ query: 'query Me { me { id } }' }, { authorization: `Token ${loginToken}` })).status).toBe(401);
     expect(workers.size).toBe(2);
 
     const scrape = await request(`${url}/metrics`, { headers: { origin: 'https://elsewhere.example' } });
@@ -64,14 +69,15 @@ describe('METRICS=true with WEB_CONCURRENCY=2', { timeout: 90_000 }, () => {
     expect(scrape.headers['access-control-allow-origin']).toBeUndefined();
     const text = scrape.text;
     expect(sample(text, 'authtoken_graphql_requests_total', { operation: 'Me', status: '200' })).toBe(6);
-    expect(sample(text, 'authtoken_graphql_requests_total', { operation: 'Me', status: '401' })).toBe(5);
+    expect(sample(text, 'authtoken_graphql_requests_total', { operation: 'Me', status: '401' })).toBe(6);
     expect(sample(text, 'authtoken_graphql_requests_total', { operation: 'Login', status: '200' })).toBe(3);
-    expect(sample(text, 'authtoken_graphql_request_duration_seconds_count', { operation: 'Me' })).toBe(11);
-    expect(sample(text, 'authtoken_graphql_request_duration_seconds_bucket', { operation: 'Me', le: '+Inf' })).toBe(11);
+    expect(sample(text, 'authtoken_graphql_request_duration_seconds_count', { operation: 'Me' })).toBe(12);
+    expect(sample(text, 'authtoken_graphql_request_duration_seconds_bucket', { operation: 'Me', le: '+Inf' })).toBe(12);
+    expect(sample(text, 'authtoken_authentication_failures_total', { reason: 'token_expired' })).toBe(1);
     expect(sample(text, 'authtoken_authentication_failures_total', { reason: 'invalid_token' })).toBe(3);
     expect(sample(text, 'authtoken_authentication_failures_total', { reason: 'header_with_spaces' })).toBe(1);
     expect(sample(text, 'authtoken_authentication_failures_total', { reason: 'not_authenticated' })).toBe(1);
-    expect(sample(text, 'authtoken_logins_total', { result: 'success' })).toBe(1);
+    expect(sample(text, 'authtoken_logins_total', { result: 'success' })).toBe(2);
     expect(sample(text, 'authtoken_logins_total', { result: 'invalid_credentials' })).toBe(2);
     expect(sample(text, 'authtoken_db_pool_connections', { state: 'used' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'authtoken_db_pool_connections', { state: 'free' })).toBeGreaterThanOrEqual(1);

@@ -7,7 +7,7 @@
  * |------------------------------------------|-----------|---------------------|----------------------------------------|
  * | authtoken_graphql_requests_total         | counter   | operation, status   | POST/GET /graphql requests answered    |
  * | authtoken_graphql_request_duration_seconds | histogram | operation         | their latency, first byte in to last out |
- * | authtoken_authentication_failures_total  | counter   | reason              | 401s, by DRF message (see REASONS)     |
+ * | authtoken_authentication_failures_total  | counter   | reason              | 401s, by DRF message (see REASONS), or token_expired |
  * | authtoken_logins_total                   | counter   | result              | obtainAuthToken/login answers          |
  * | authtoken_db_pool_connections            | gauge     | state               | used, free, pending (waiting callers)  |
  * | process_*, nodejs_*                      |           |                     | prom-client's default process metrics  |
@@ -91,8 +91,10 @@ export function recordRequest(operation: string | null | undefined, status: numb
   duration.observe({ operation: label }, seconds);
 }
 
-export function recordAuthenticationFailure(message: string): void {
-  if (enabled) authFailures.inc({ reason: REASONS[message] ?? 'other' });
+/** `reason`: the error's `extensions.reason` when it has one (`TOKEN_EXPIRED`), which the message alone hides. */
+export function recordAuthenticationFailure(message: string, reason?: unknown): void {
+  if (!enabled) return;
+  authFailures.inc({ reason: reason === 'TOKEN_EXPIRED' ? 'token_expired' : (REASONS[message] ?? 'other') });
 }
 
 export type LoginResult = 'success' | 'invalid_credentials' | 'bad_input' | 'throttled' | 'unavailable' | 'error';
