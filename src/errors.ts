@@ -11,6 +11,7 @@
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
  * | Throttled             | THROTTLED             | 429  | too many failed logins (with Retry-After)          |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
+ * | LimitExceeded         | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
  * to the form as `graphQLErrors` rather than as a network failure. Apollo Server reads `extensions.http`
@@ -87,6 +88,13 @@ export class ServiceUnavailable extends ClientError {
   }
 }
 
+/** A per-connection limit (WebSocket operations at once): the operation is refused, the connection kept. */
+export class LimitExceeded extends ClientError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'LIMIT_EXCEEDED' } });
+  }
+}
+
 /** Codes whose messages are meant for clients; anything else is masked in production. */
 export const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED',
@@ -95,6 +103,7 @@ export const PUBLIC_CODES = new Set([
   'NOT_FOUND',
   'THROTTLED',
   'SERVICE_UNAVAILABLE',
+  'LIMIT_EXCEEDED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -1,8 +1,8 @@
 /**
  * One serving process: opens the ORM on a prepared database, builds the app and listens. Used as is by the
  * single-process server, and by every cluster worker (src/cluster.ts). `stop()` is the graceful half of
- * shutdown: stop accepting, let requests in flight finish (forcing them after a grace period), stop Apollo,
- * close the ORM. The database itself belongs to whoever prepared it.
+ * shutdown: stop accepting, let requests and WebSocket operations in flight finish (forcing them after a
+ * grace period), close the sockets with 1001, stop Apollo, close the ORM. The database itself belongs to whoever prepared it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,7 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
   const orm = await connect(databaseUrl, settings);
   const app = await createApp({ orm, settings });
   const server = http.createServer(app.express);
+  app.attach(server, { workerId: options.workerId });
   if (options.workerId !== undefined) {
     // Which worker answered: lets operators (and the cluster test) see the load spread over the workers.
     const worker = String(options.workerId);
@@ -36,7 +37,10 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
     stopped ??= (async () => {
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       server.closeIdleConnections();
-      await new Promise((resolve) => server.close(resolve));
+      // Upgraded sockets keep server.close() waiting, so they are closed alongside (after their work in flight).
+      const closed = new Promise((resolve) => server.close(resolve));
+      await app.closeSockets(SHUTDOWN_GRACE_MS);
+      await closed;
       clearTimeout(force);
       await app.stop();
       await orm.close();

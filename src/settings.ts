@@ -18,6 +18,12 @@
  * | TRUST_PROXY        | loopback                         | express "trust proxy": whose X-Forwarded-For to believe   |
  * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
  * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
+ * | DATABASE_DIRECT_URL| (unset: the database URL in use) | a direct connection for LISTEN (never a transaction pooler)|
+ * | WS_INIT_TIMEOUT_MS | 3000                             | time a socket has to send connection_init (close 4408)    |
+ * | WS_KEEPALIVE_MS    | 12000                            | WebSocket ping interval; no pong within it closes (0: off) |
+ * | WS_MAX_SOCKETS     | 10000                            | open WebSockets per process; more are refused with 503    |
+ * | WS_MAX_SUBSCRIPTIONS| 100                             | operations at once on one socket                          |
+ * | WS_MAX_MESSAGE_BYTES| 102400                          | largest message a client may send (close 1009)            |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -47,6 +53,19 @@ export interface Settings {
   loginFailureWindow: number;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
   trustProxy: string | number | boolean;
+  /**
+   * Where the one LISTEN connection per process goes (src/realtime/listener.ts). LISTEN needs a session of
+   * its own, which a transaction pooler (PgBouncer in transaction mode) does not give; unset means the
+   * database URL in use.
+   */
+  databaseDirectUrl: string | undefined;
+  /** graphql-ws's connectionInitWaitTimeout. */
+  wsInitTimeoutMs: number;
+  /** WebSocket ping interval; a socket that misses its pong for this long is dropped. 0 turns pings off. */
+  wsKeepAliveMs: number;
+  wsMaxSockets: number;
+  wsMaxSubscriptions: number;
+  wsMaxMessageBytes: number;
 }
 
 /** The project root, whether running from `src` (vitest) or from `dist/src` (node). */
@@ -84,20 +103,20 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = env.DATABASE_URL?.trim();
+function databaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
+  const raw = env[name]?.trim();
   if (!raw) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new SettingsError('DATABASE_URL must be a URL such as postgres://user:password@localhost:5432/authtoken');
+    throw new SettingsError(`${name} must be a URL such as postgres://user:password@localhost:5432/authtoken`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new SettingsError(`DATABASE_URL must start with postgres://, got "${url.protocol}//"`);
+    throw new SettingsError(`${name} must start with postgres://, got "${url.protocol}//"`);
   }
   if (url.pathname.length <= 1) {
-    throw new SettingsError('DATABASE_URL must name a database, e.g. postgres://localhost:5432/authtoken');
+    throw new SettingsError(`${name} must name a database, e.g. postgres://localhost:5432/authtoken`);
   }
   return raw;
 }
@@ -159,6 +178,12 @@ export function loadSettings(env: Env = process.env): Settings {
     trustProxy: trustProxy(env),
     loginFailureLimit: integer(env, 'LOGIN_FAILURE_LIMIT', 10, 0, 1_000_000),
     loginFailureWindow: integer(env, 'LOGIN_FAILURE_WINDOW', 900, 1, 86_400),
+    databaseDirectUrl: databaseUrl(env, 'DATABASE_DIRECT_URL'),
+    wsInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 3000, 100, 60_000),
+    wsKeepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 0, 600_000),
+    wsMaxSockets: integer(env, 'WS_MAX_SOCKETS', 10_000, 1, 1_000_000),
+    wsMaxSubscriptions: integer(env, 'WS_MAX_SUBSCRIPTIONS', 100, 1, 10_000),
+    wsMaxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 102_400, 1024, 10_485_760),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
   };
 }

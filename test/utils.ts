@@ -55,6 +55,8 @@ export interface TestServer {
   settings: Settings;
   databaseUrl: string;
   baseUrl: string;
+  /** ws://.../graphql, for the graphql-ws client. */
+  wsUrl: string;
   graphql<T = any>(query: string, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const orm = await initOrm(databaseUrl, { poolSize: 4 });
   const app = await createApp({ orm, settings });
   const server = http.createServer(app.express);
+  app.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -87,10 +90,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     settings,
     databaseUrl,
     baseUrl,
+    wsUrl: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
     graphql,
     async close() {
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      const closed = new Promise((resolve) => server.close(resolve));
+      await app.closeSockets(0);
+      await closed;
       await app.stop();
       await orm.close();
     },
