@@ -21,7 +21,50 @@ describe('loadSettings', () => {
       logLevel: 'info',
       loginFailureLimit: 10,
       loginFailureWindow: 900,
+      databaseDirectUrl: undefined,
+      wsInitTimeoutMs: 3000,
+      wsKeepAliveMs: 12_000,
+      wsMaxSockets: 10_000,
+      wsMaxSubscriptions: 100,
+      wsMaxMessageBytes: 102_400,
     });
+  });
+
+  it('reads the WebSocket limits and DATABASE_DIRECT_URL', () => {
+    expect(
+      loadSettings({
+        DATABASE_DIRECT_URL: 'postgres://app@db-primary:5432/shop',
+        WS_INIT_TIMEOUT_MS: '5000',
+        WS_KEEPALIVE_MS: '0',
+        WS_MAX_SOCKETS: '2000',
+        WS_MAX_SUBSCRIPTIONS: '10',
+        WS_MAX_MESSAGE_BYTES: '65536',
+      }),
+    ).toMatchObject({
+      databaseDirectUrl: 'postgres://app@db-primary:5432/shop',
+      wsInitTimeoutMs: 5000,
+      wsKeepAliveMs: 0,
+      wsMaxSockets: 2000,
+      wsMaxSubscriptions: 10,
+      wsMaxMessageBytes: 65_536,
+    });
+  });
+
+  it('refuses bad WebSocket limits and a bad DATABASE_DIRECT_URL, naming the variable', () => {
+    for (const [name, value] of [
+      ['WS_INIT_TIMEOUT_MS', '50'],
+      ['WS_INIT_TIMEOUT_MS', '3s'],
+      ['WS_KEEPALIVE_MS', '-1'],
+      ['WS_MAX_SOCKETS', '0'],
+      ['WS_MAX_SUBSCRIPTIONS', 'many'],
+      ['WS_MAX_MESSAGE_BYTES', '100'],
+      ['DATABASE_DIRECT_URL', 'mysql://localhost/shop'],
+      ['DATABASE_DIRECT_URL', 'not a url'],
+      ['DATABASE_DIRECT_URL', 'postgres://localhost:5432'],
+    ]) {
+      expect(() => loadSettings({ [name]: value }), `${name}=${value}`).toThrow(SettingsError);
+      expect(() => loadSettings({ [name]: value })).toThrow(name);
+    }
   });
 
   it('treats empty and blank values as unset', () => {

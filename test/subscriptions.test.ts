@@ -347,3 +347,65 @@ describe('subscriptions over HTTP', () => {
     ]);
   });
 });
+
+describe('WS_MAX_SOCKETS', () => {
+  let small: TestServer;
+  beforeAll(async () => {
+    small = await startTestServer({ WS_MAX_SOCKETS: '2' });
+  });
+  afterAll(() => small.close());
+
+  it('refuses the upgrade past the limit with 503 and Retry-After, and accepts again once one closes', async () => {
+    const first = openSocket(small.wsUrl);
+    const second = openSocket(small.wsUrl);
+    await Promise.all([first.connected, second.connected]);
+    const refused = await new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
+      const raw = new WebSocket(small.wsUrl, 'graphql-transport-ws');
+      raw.on('unexpected-response', (_request, response) => {
+        resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined });
+        raw.terminate();
+      });
+      raw.on('open', () => reject(new Error('a third socket was accepted')));
+      raw.on('error', () => undefined);
+    });
+    expect(refused).toEqual({ status: 503, retryAfter: '1' });
+    await first.dispose();
+    await first.closed;
+    const third = openSocket(small.wsUrl);
+    await third.connected;
+    await Promise.all([second.dispose(), third.dispose()]);
+  });
+});
+
+describe('a lost LISTEN connection', () => {
+  it('closes authenticated sockets with 1012 (revocations could be missed), then reconnects and follows revocations again', async () => {
+    const user = await makeUser(server.orm, { username: 'through-outage' });
+    const token = (await tokenOf(server.orm, user.id))!;
+    const authenticated = open({ Authorization: `Token ${token}` });
+    const anonymous = open();
+    await Promise.all([authenticated.connected, anonymous.connected]);
+
+    const terminated = await server.orm.em
+      .getConnection()
+      .execute<{ ok: boolean }[]>(
+        `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query like 'listen %'`,
+      );
+    expect(terminated).toEqual([{ ok: true }]);
+    expect(await authenticated.closed).toMatchObject({ code: 1012 });
+
+    // Back within a second or so: a new socket is accepted and a revocation reaches it.
+    let again: TestSocket | undefined;
+    for (let attempt = 0; attempt < 50 && !again; attempt += 1) {
+      const socket = open({ Authorization: `Token ${token}` });
+      const outcome = await Promise.race([socket.connected.then(() => 'connected'), socket.closed.then((closed) => closed.code)]);
+      if (outcome === 'connected') again = socket;
+      else expect(outcome).toBe(1013);
+      if (!again) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(again).toBeDefined();
+    await server.graphql('mutation { logout }', { token });
+    expect(await again!.closed).toMatchObject({ code: 4403, reason: 'Invalid token.' });
+    // The anonymous socket had nothing to lose and stayed.
+    expect((await runOnce(anonymous.client, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+});

@@ -20,14 +20,12 @@ import type http from 'node:http';
 import type express from 'express';
 import proxyaddr from 'proxy-addr';
 import {
-  execute,
   getOperationAST,
   GraphQLError,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
-  type ExecutionArgs,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
@@ -134,21 +132,19 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       return formatError({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
     });
 
-  const countedExecute = async (args: ExecutionArgs) => {
-    inFlight += 1;
-    try {
-      return await execute(args);
-    } finally {
-      inFlight -= 1;
-      if (inFlight === 0) drained?.();
-    }
+  // Queries and mutations from their subscribe message until their result has been sent (onComplete comes
+  // after the `next` message went out), per socket so that a socket closing mid-way settles its own.
+  const pending = new WeakMap<object, Set<string>>();
+  const settle = (ctx: object, id: string) => {
+    if (!pending.get(ctx)?.delete(id)) return;
+    inFlight -= 1;
+    if (inFlight === 0) drained?.();
   };
 
   const serving = useServer<Record<string, unknown> | undefined>(
     {
       schema,
       connectionInitWaitTimeout: settings.wsInitTimeoutMs,
-      execute: countedExecute,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         if (stopping) {
@@ -180,8 +176,10 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       },
       onClose: (ctx) => {
         hub.registry.remove(ctx.extra.socket);
+        for (const id of pending.get(ctx) ?? []) settle(ctx, id);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onComplete: (ctx, id) => settle(ctx, id),
+      onSubscribe: (ctx, id, payload) => {
         if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
         // graphql-ws has already counted this operation in.
         if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
@@ -196,6 +194,12 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         const errors = validate(schema, document, rules);
         if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         const state = states.get(ctx.extra.socket)!;
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
+          let ids = pending.get(ctx);
+          if (!ids) pending.set(ctx, (ids = new Set()));
+          ids.add(id);
+          inFlight += 1;
+        }
         const em = orm.em.fork();
         return {
           schema,
@@ -216,7 +220,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         })() as unknown as AsyncGenerator<never>;
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => {
+      onError: (ctx, id, _payload, errors) => {
+        settle(ctx, id);
         const refused = errors[0]?.originalError;
         return formatErrors(refused instanceof SubscriptionRefused ? refused.errors : errors);
       },
@@ -240,6 +245,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
             resolve();
           };
         });
+        // The last result went out; its `complete` message is sent on the next turn, before the close frames.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       const open = [...wss.clients];
       // dispose() sends every socket 1001 and waits for their close handshakes; one that never answers is cut.
