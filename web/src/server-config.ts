@@ -15,6 +15,11 @@ export const introspection: boolean = meta('introspection') !== 'false';
 
 export const graphqlUrl = '/graphql';
 
+/** Subscriptions: the same path over WebSocket (wss on an https page). */
+export function graphqlWsUrl(): string {
+  return `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${graphqlUrl}`;
+}
+
 export function authorizationHeader(token: string): string {
   return `${authKeyword} ${token}`;
 }
