@@ -17,6 +17,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { contextFactory, type Context } from './context';
 import { createSchema } from './schema';
 import { databaseOutagePlugin, formatErrorFor } from './error-format';
+import { operationLimits } from './limits';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
 import { createLivePubSub } from './products/product-events';
@@ -42,20 +43,24 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const pubSub = createLivePubSub();
   const schema = await createSchema(pubSub);
   const development = settings.nodeEnv === 'development';
+  const limits = operationLimits(settings);
   // Validation rules beyond graphql-js's own, for both transports (the WebSocket one validates with them too).
-  const validationRules: ValidationRule[] = [];
-  const formatError = formatErrorFor(development);
+  const validationRules: ValidationRule[] = limits.validationRules;
+  const formatError = formatErrorFor({ development, suggestions: settings.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
+    // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
+    introspection: true,
     validationRules: [...validationRules, NoSubscriptionsOverHttp],
-    introspection: settings.introspection,
+    // One operation per request: a batch would multiply every per-operation limit by its length.
+    allowBatchedHttpRequests: false,
     // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError,
     // No @cacheControl hints exist here, and Apollo's cache-control plugin hooks every resolved field:
     // 200 calls for a page of 50 products, for a header it would never set (profile in issue 5).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseOutagePlugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, databaseOutagePlugin],
   });
   await apollo.start();
   // The one LISTEN connection of this process; never through a transaction pooler (see settings.ts).

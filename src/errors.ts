@@ -9,9 +9,10 @@
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
- * | Throttled             | THROTTLED             | 429  | too many failed logins (with Retry-After)          |
+ * | Throttled             | THROTTLED             | 429  | too many failed logins or password checks (with    |
+ * |                       |                       |      | Retry-After)                                       |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
- * | LimitExceeded         | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
+ * | TooManyOperations     | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
  * to the form as `graphQLErrors` rather than as a network failure. Apollo Server reads `extensions.http`
@@ -88,8 +89,11 @@ export class ServiceUnavailable extends ClientError {
   }
 }
 
-/** A per-connection limit (WebSocket operations at once): the operation is refused, the connection kept. */
-export class LimitExceeded extends ClientError {
+/**
+ * A per-connection limit (WebSocket operations at once): the operation is refused, the connection kept.
+ * (Limits on one operation's size are validation failures: src/limits/refusal.ts.)
+ */
+export class TooManyOperations extends ClientError {
   constructor(message: string) {
     super(message, { extensions: { code: 'LIMIT_EXCEEDED' } });
   }

@@ -52,7 +52,13 @@ async function live(subscription: Subscription<any>): Promise<void> {
 const named = (name: string) => (result: { data?: any }) => result.data?.productChanged?.product.name === name;
 
 beforeAll(async () => {
-  server = await startTestServer({ WS_MAX_SUBSCRIPTIONS: '3', WS_INIT_TIMEOUT_MS: '300', WS_MAX_MESSAGE_BYTES: '2048' });
+  server = await startTestServer({
+    WS_MAX_SUBSCRIPTIONS: '3',
+    WS_INIT_TIMEOUT_MS: '300',
+    WS_MAX_MESSAGE_BYTES: '2048',
+    MAX_TOKENS: '200',
+    MAX_COST: '150',
+  });
   const user = await makeUser(server.orm, { username: 'subscriber' });
   key = (await tokenOf(server.orm, user.id))!;
   const staff = await makeUser(server.orm, { username: 'staff-member', isStaff: true });
@@ -326,6 +332,24 @@ describe('limits', () => {
     await socket.connected;
     void runOnce(socket.client, `{ me { username } } # ${'x'.repeat(4096)}`).catch(() => undefined);
     expect(await socket.closed).toMatchObject({ code: 1009 });
+  });
+
+  it('holds each operation to the same limits as HTTP: tokens, depth, aliases, cost, one password field', async () => {
+    const socket = open({ Authorization: `Token ${key}` });
+    const refusals: [string, RegExp][] = [
+      [`{ ${'me { id } '.repeat(60)}}`, /^Token limit of 200 exceeded/],
+      ['{ me { a1: id a2: id a3: id a4: id a5: id a6: id a7: id a8: id a9: id a10: id a11: id a12: id a13: id a14: id a15: id a16: id } }', /alias/i],
+      ['{ products(limit: 100) { items { id name } } }', /^Query cost limit of 150 exceeded/],
+      ['mutation { a: obtainAuthToken(username: "x", password: "y") { token } b: obtainAuthToken(username: "x", password: "z") { token } }', /^Only one password-checking field/],
+    ];
+    for (const [query, message] of refusals) {
+      const refused = await runOnce(socket.client, query).then(
+        () => [],
+        (errors) => errors,
+      );
+      expect(refused, query.slice(0, 60)).toEqual([expect.objectContaining({ message: expect.stringMatching(message), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    }
+    expect(await runOnce(socket.client, '{ me { username } }')).toEqual({ data: { me: { username: 'subscriber' } } });
   });
 
   it('speaks only graphql-transport-ws (4406 without it)', async () => {

@@ -6,7 +6,8 @@
  *   header is (src/realtime/socket-auth.ts). A bad value closes the socket with 4403 and DRF's message as the
  *   reason; none gives an anonymous socket; a payload that is not usable closes it with 4400 (fatal for the
  *   client, as a malformed request should be). A database outage closes with 1013 (Try Again Later).
- * - Each operation: parsed and validated with the same extra rules as HTTP, then run with a context of the
+ * - Each operation: held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
+ *   validation rules, then MAX_COST and one password-checking field), then run with a context of the
  *   same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
  *   Errors leave through the HTTP formatter (codes kept, internal errors masked, no `http` extension).
  *   A subscription refused at its start (an anonymous caller, say) gets the protocol's `error` message.
@@ -35,7 +36,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
-import { AuthenticationFailed, isConnectionError, LimitExceeded, ServiceUnavailable } from '../errors';
+import { AuthenticationFailed, isConnectionError, ServiceUnavailable, TooManyOperations } from '../errors';
+import { checkCost } from '../limits/cost';
+import { checkPasswordFields } from '../limits/password-fields';
+import { checkTokenLimit } from '../limits/token-limit';
 import { logger } from '../logger';
 import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
@@ -183,9 +187,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
         // graphql-ws has already counted this operation in.
         if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
-          return [new LimitExceeded(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
+          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
         }
         let document: DocumentNode;
+        try {
+          checkTokenLimit(payload.query, settings.limits.maxTokens);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
         try {
           document = parse(payload.query);
         } catch (error) {
@@ -193,6 +202,13 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         }
         const errors = validate(schema, document, rules);
         if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        // The per-operation limits HTTP applies once the operation is known (src/limits), here before it runs.
+        try {
+          checkPasswordFields(schema, document, getOperationAST(document, payload.operationName));
+          checkCost(schema, document, payload.variables ?? {}, payload.operationName ?? undefined, settings.limits.maxCost);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
         const state = states.get(ctx.extra.socket)!;
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           let ids = pending.get(ctx);

@@ -1,0 +1,41 @@
+/**
+ * MAX_COST: what an operation may ask the database for, summed over every field and alias. A field costs 1;
+ * a page (`products`, `users`, `tokens`) costs its `limit` times what one of its items costs, so twenty aliased
+ * pages cost twenty pages. The `limit <= 100` check alone holds per field: 1,000 aliased `products(limit: 100)`
+ * answered 61.7 MB. Computed by graphql-query-complexity (type-graphql hands a field's `complexity` option to
+ * it), with the request's variables, once the operation is known and before it runs.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../validation';
+import { LimitExceeded } from './refusal';
+
+/** The `complexity` of a page field: one item's cost, `limit` times over. */
+export const pageCost: ComplexityEstimator = ({ args, childComplexity }) =>
+  1 + (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE) * childComplexity;
+
+const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
+/** LimitExceeded when the operation costs more than `maxCost`; shared by HTTP (below) and WebSocket. */
+export function checkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined, maxCost: number): void {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName, estimators });
+  } catch {
+    return;
+  }
+  if (cost > maxCost) throw new LimitExceeded(`Query cost limit of ${maxCost} exceeded, found ${cost}.`);
+}
+
+export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request, operationName }) {
+          checkCost(schema, document, request.variables ?? {}, operationName ?? undefined, maxCost);
+        },
+      };
+    },
+  };
+}
