@@ -171,7 +171,8 @@ describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
   });
 });
 
-describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', () => {
+// initdb, migrations and two workers: 13-18 s on its own here, more while the rest of the suite runs.
+describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', { timeout: 90_000 }, () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-cluster-'));

@@ -161,23 +161,24 @@ describe('two workers (WEB_CONCURRENCY=2)', () => {
     server.child.kill('SIGTERM');
     for (const socket of both) expect(await socket.closed).toMatchObject({ code: 1001 });
     expect(await server.exit).toBe(0);
-  });
+  }, 60_000);
 });
 
 describe('graceful shutdown of one process', () => {
   it('finishes an operation in flight on a socket before closing it with 1001', async () => {
     const databaseUrl = await createTestDatabase();
-    // An unknown user is checked against a dummy hash at BCRYPT_ROUNDS: at cost 13, several hundred
-    // milliseconds here, so the login is still hashing when SIGTERM lands.
-    const server = await start({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: '1', BCRYPT_ROUNDS: '13', PORT: String(await freePort()) });
+    // An unknown user is checked against a dummy hash at BCRYPT_ROUNDS: at cost 14, well over a second here,
+    // so the login (sent 400 ms before, time enough to reach the server even on a loaded machine) is still
+    // hashing when SIGTERM lands.
+    const server = await start({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: '1', BCRYPT_ROUNDS: '14', PORT: String(await freePort()) });
     const socket = openSocket(server.wsUrl);
     await socket.connected;
     const login = runOnce(socket.client, 'mutation { obtainAuthToken(username: "nobody", password: "wrong password") { token } }');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     server.child.kill('SIGTERM');
     const result = await login;
     expect(result.errors?.[0]).toMatchObject({ message: 'Unable to log in with provided credentials.' });
     expect(await socket.closed).toMatchObject({ code: 1001 });
     expect(await server.exit).toBe(0);
-  });
+  }, 60_000);
 });
