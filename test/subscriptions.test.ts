@@ -154,6 +154,15 @@ describe('authentication at connection_init', () => {
     expect((await runOnce(staff.client, '{ users { total } }')).data).toEqual({ users: { total: expect.any(Number) } });
   });
 
+  it('authenticates each operation again, as each request is: a role taken away applies to the next one', async () => {
+    const boss = await makeUser(server.orm, { username: 'demoted-boss', isStaff: true });
+    const socket = open({ Authorization: `Token ${(await tokenOf(server.orm, boss.id))!}` });
+    expect((await runOnce(socket.client, '{ users { total } }')).data).toEqual({ users: { total: expect.any(Number) } });
+    await server.orm.em.getConnection().execute('update auth_user set is_staff = false where id = ?', [boss.id]);
+    expect((await runOnce(socket.client, '{ users { total } }')).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect(await runOnce(socket.client, '{ me { isStaff } }')).toEqual({ data: { me: { isStaff: false } } });
+  });
+
   it('refuses an invalid operation with an error message (validation) and keeps the socket', async () => {
     const socket = open({ Authorization: `Token ${key}` });
     await expect(runOnce(socket.client, '{ nothing }')).rejects.toEqual([

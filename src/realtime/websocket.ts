@@ -6,7 +6,8 @@
  *   header is (src/realtime/socket-auth.ts). A bad value closes the socket with 4403 and DRF's message as the
  *   reason; none gives an anonymous socket; a payload that is not usable closes it with 4400 (fatal for the
  *   client, as a malformed request should be). A database outage closes with 1013 (Try Again Later).
- * - Each operation: held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
+ * - Each operation: authenticated again with the socket's Authorization (one query, as a request costs),
+ *   held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
  *   validation rules, then MAX_COST and one password-checking field), then run with a context of the
  *   same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
  *   Errors leave through the HTTP formatter (codes kept, internal errors masked, no `http` extension).
@@ -74,7 +75,8 @@ export interface WebSocketEndpoint {
 }
 
 interface SocketState {
-  auth: SocketAuthentication | null;
+  /** The Authorization value of connection_init, when it authenticated the socket. */
+  authorization: string | null;
   ip: string;
 }
 
@@ -156,9 +158,11 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           return false;
         }
         let auth: SocketAuthentication | null;
+        let authorization: string | undefined;
         const since = Date.now();
         try {
-          auth = await authenticateSocket(orm, settings, authorizationParam(ctx.connectionParams));
+          authorization = authorizationParam(ctx.connectionParams);
+          auth = await authenticateSocket(orm, settings, authorization);
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
@@ -175,7 +179,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           }
           if (!hub.registry.add(socket, auth.credential, since)) return false;
         }
-        states.set(socket, { auth, ip: proxyaddr(request, trust) });
+        states.set(socket, { authorization: auth ? authorization! : null, ip: proxyaddr(request, trust) });
         return true;
       },
       onClose: (ctx) => {
@@ -183,7 +187,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         for (const id of pending.get(ctx) ?? []) settle(ctx, id);
       },
       onComplete: (ctx, id) => settle(ctx, id),
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
         // graphql-ws has already counted this operation in.
         if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
@@ -209,12 +213,29 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         } catch (error) {
           return [error as GraphQLError];
         }
-        const state = states.get(ctx.extra.socket)!;
+        const { socket } = ctx.extra;
+        const state = states.get(socket)!;
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           let ids = pending.get(ctx);
           if (!ids) pending.set(ctx, (ids = new Set()));
           ids.add(id);
           inFlight += 1;
+        }
+        // Every operation authenticates again, with the one query an HTTP request costs: the user it runs
+        // as is then as fresh as a request's (a role taken away applies from the next operation), and a
+        // token revoked an instant ago fails here even while its notification is on its way.
+        let auth: SocketAuthentication | null = null;
+        if (state.authorization !== null) {
+          try {
+            auth = await authenticateSocket(orm, settings, state.authorization);
+          } catch (error) {
+            if (error instanceof AuthenticationFailed) {
+              socket.close(CloseCode.Forbidden, error.message);
+              return [error];
+            }
+            if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
+            throw error;
+          }
         }
         const em = orm.em.fork();
         return {
@@ -222,7 +243,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: makeContext(em, state.auth?.bind(em) ?? null, settings, state.ip),
+          contextValue: makeContext(em, auth?.bind(em) ?? null, settings, state.ip),
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {
