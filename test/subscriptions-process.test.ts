@@ -167,18 +167,46 @@ describe('two workers (WEB_CONCURRENCY=2)', () => {
 describe('graceful shutdown of one process', () => {
   it('finishes an operation in flight on a socket before closing it with 1001', async () => {
     const databaseUrl = await createTestDatabase();
-    // An unknown user is checked against a dummy hash at BCRYPT_ROUNDS: at cost 14, well over a second here,
-    // so the login (sent 400 ms before, time enough to reach the server even on a loaded machine) is still
-    // hashing when SIGTERM lands.
-    const server = await start({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: '1', BCRYPT_ROUNDS: '14', PORT: String(await freePort()) });
-    const socket = openSocket(server.wsUrl);
-    await socket.connected;
-    const login = runOnce(socket.client, 'mutation { obtainAuthToken(username: "nobody", password: "wrong password") { token } }');
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    server.child.kill('SIGTERM');
-    const result = await login;
-    expect(result.errors?.[0]).toMatchObject({ message: 'Unable to log in with provided credentials.' });
-    expect(await socket.closed).toMatchObject({ code: 1001 });
-    expect(await server.exit).toBe(0);
+    const orm = await initOrm(databaseUrl, { poolSize: 2 });
+    try {
+      const user = await makeUser(orm, { username: 'in-flight' });
+      const token = (await tokenOf(orm, user.id))!;
+      const server = await start({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: '1', PORT: String(await freePort()) });
+      const socket = openSocket(server.wsUrl, { Authorization: `Token ${token}` });
+      await socket.connected;
+
+      // The product table is locked, so the mutation sent now waits in the server, however fast the machine.
+      const em = orm.em.fork();
+      await em.begin();
+      await em.getConnection().execute('lock table product in access exclusive mode', [], 'run', em.getTransactionContext());
+      const created = runOnce(socket.client, 'mutation { createProduct(input: {name: "In flight", price: "1"}) { name } }');
+      let closedEarly = false;
+      void socket.closed.then(() => (closedEarly = true));
+      await until(async () => ((await orm.em.getConnection().execute(
+        "select 1 from pg_locks where relation = 'product'::regclass and not granted",
+      )).length ? true : undefined));
+
+      server.child.kill('SIGTERM');
+      await until(async () => (server.output.join('').includes('SIGTERM received') ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(closedEarly).toBe(false);
+
+      await em.commit();
+      expect(await created).toEqual({ data: { createProduct: { name: 'In flight' } } });
+      expect(await socket.closed).toMatchObject({ code: 1001 });
+      expect(await server.exit).toBe(0);
+    } finally {
+      await orm.close();
+    }
   }, 60_000);
 });
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out');
+}
