@@ -9,7 +9,7 @@
 import type http from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import cors from 'cors';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -44,14 +44,12 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const schema = await createSchema(pubSub);
   const development = settings.nodeEnv === 'development';
   const limits = operationLimits(settings);
-  // Validation rules beyond graphql-js's own, for both transports (the WebSocket one validates with them too).
-  const validationRules: ValidationRule[] = limits.validationRules;
   const formatError = formatErrorFor({ development, suggestions: settings.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
     introspection: true,
-    validationRules: [...validationRules, NoSubscriptionsOverHttp],
+    validationRules: [...limits.validationRules, NoSubscriptionsOverHttp],
     // One operation per request: a batch would multiply every per-operation limit by its length.
     allowBatchedHttpRequests: false,
     // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
@@ -104,6 +102,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const graphql = [
     graphqlCors,
     express.json({ limit: '100kb' }),
+    limits.httpMiddleware,
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
     }),
@@ -138,7 +137,8 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     schema,
     attach(server, options = {}) {
       if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
-      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules, formatError, app, ...options });
+      // The WebSocket path validates documents itself: with every rule, the shape limits included.
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, ...options });
     },
     closeSockets,
     async stop() {

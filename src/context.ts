@@ -29,7 +29,7 @@ const AUTHENTICATED = Symbol('authenticated');
  * toAuthenticated). Apollo copies the context per operation with Object.assign, which would call a getter
  * of the object's own; on the prototype it survives the copy, with the symbol-keyed state it reads.
  */
-class RequestContext implements Context {
+class OperationContext implements Context {
   readonly [AUTHENTICATED]: Authenticated | null;
   user: User | null;
 
@@ -53,7 +53,7 @@ class RequestContext implements Context {
  * socket once, at connection_init, and builds each operation's context here (src/realtime/websocket.ts).
  */
 export function makeContext(em: EntityManager, authenticated: Authenticated | null, settings: Settings, ip: string): Context {
-  return new RequestContext(em, authenticated, settings, ip);
+  return new OperationContext(em, authenticated, settings, ip);
 }
 
 export function contextFactory(orm: MikroORM, settings: Settings) {
@@ -63,7 +63,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       // The lookup borrows the root EntityManager's pool; the fork comes after, so a 401 costs none.
       const credentials = key === null ? null : await findCredentials(orm.em, key, settings.authKeyword);
       const em = orm.em.fork();
-      return new RequestContext(em, credentials && toAuthenticated(em, credentials), settings, ip);
+      return new OperationContext(em, credentials && toAuthenticated(em, credentials), settings, ip);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;

@@ -1,7 +1,7 @@
 /** `manage migrate`: applies pending migrations, as the server does at start, and names each one. */
 import { migrate } from '../database/orm';
 import { loadSettings } from '../settings';
-import { parseCommandArgs, UsageError, writeLine, type Command } from './command';
+import { helpOrNoArguments, writeLine, type Command } from './command';
 import { withDatabaseFor } from './database';
 
 export const migrateCommand: Command = {
@@ -16,9 +16,7 @@ Options:
   -h, --help  Show this help.`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {}, true);
-    if (values.help) return writeLine(io.stdout, this.help);
-    if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+    if (helpOrNoArguments(this, args, io)) return;
     const applied = await withDatabaseFor(loadSettings(io.env), ({ orm }) => migrate(orm));
     if (applied.length === 0) return writeLine(io.stdout, 'No migrations to apply.');
     for (const name of applied) writeLine(io.stdout, `Applied ${name}`);

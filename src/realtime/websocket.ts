@@ -59,12 +59,15 @@ export interface WebSocketOptions {
   orm: MikroORM;
   settings: Settings;
   hub: LiveHub;
-  /** The rules HTTP validates with beyond graphql-js's own (src/app.ts), so both transports agree. */
+  /**
+   * Every rule beyond graphql-js's own a document must pass, the shape limits included (limits.documentRules:
+   * over HTTP those run in a plugin ahead of validation), so both transports refuse the same documents.
+   */
   validationRules: readonly ValidationRule[];
   formatError: FormatError;
   /** express's compiled `trust proxy`, so a socket's ip is what a request's req.ip would be. */
   app: express.Express;
-  /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/serve.ts). */
+  /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
   workerId?: number;
 }
 
