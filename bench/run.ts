@@ -11,7 +11,7 @@
  *   (e) server RSS after a run of (a)-(c), and again after a second identical run
  *   (f) (a) at 8 connections, idle and while 8 connections send 40 aliased registrations and 8 send 1,000
  *       aliased pages of products: each attack's p99 (answered with its refusal), and the reads' rate vs idle
- *   (g) live data: 1,000 subscribed WebSockets on the worker: memory per socket, createProduct-to-delivery
+ *   (g) live data: 1,000 subscribed WebSockets on a fresh 1-worker server: memory per socket, createProduct-to-delivery
  *       p50/p99 on all of them, and the time until every socket of a revoked token is closed (bench/sockets.ts)
  *   and (a) against a second server with WEB_CONCURRENCY=2 on the same database, as a speed-up over one worker.
  *
@@ -252,8 +252,12 @@ async function main(): Promise<void> {
     const [registerAttack, productsAttack] = await Promise.all(attacks);
     await floor.stop();
 
-    log(`(g) ${socketCount} subscribed WebSockets on the worker`);
-    const g = await measureSockets(server, socketCount, socketEvents, log);
+    // A fresh 1-worker server on the same database, so that its RSS before the sockets is not a heap still
+    // shrinking from (a)-(f)'s garbage (on the first server that hid the sockets' memory almost entirely).
+    log(`(g) ${socketCount} subscribed WebSockets on a fresh 1-worker server`);
+    const live = await start(serverScript, { ...serverEnv(1), DATABASE_URL: databaseUrl });
+    const g = await measureSockets(live, socketCount, socketEvents, log);
+    await live.stop();
 
     // The 2-worker server joins the same database (as DATABASE_URL), and takes turns with the 1-worker one.
     log('Starting a second server with WEB_CONCURRENCY=2 on the same database');

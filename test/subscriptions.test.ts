@@ -442,3 +442,27 @@ describe('a lost LISTEN connection', () => {
     expect((await runOnce(anonymous.client, '{ __typename }')).data).toEqual({ __typename: 'Query' });
   });
 });
+
+describe('WS_KEEPALIVE_MS', () => {
+  let pinging: TestServer;
+  beforeAll(async () => {
+    pinging = await startTestServer({ WS_KEEPALIVE_MS: '200' });
+  });
+  afterAll(() => pinging.close());
+
+  it('pings every socket, and drops one that stops answering while one that answers stays', async () => {
+    const answering = openSocket(pinging.wsUrl);
+    await answering.connected;
+    // ws answers pings by itself unless told not to: this one plays a client whose network went away.
+    const silent = new WebSocket(pinging.wsUrl, 'graphql-transport-ws', { autoPong: false });
+    let pinged = 0;
+    silent.on('ping', () => (pinged += 1));
+    await new Promise((resolve) => silent.once('open', resolve));
+    silent.send(JSON.stringify({ type: 'connection_init' }));
+    const dropped = await new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+    expect(pinged).toBeGreaterThan(0);
+    expect(dropped).toBe(1006);
+    expect((await runOnce(answering.client, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+    await answering.dispose();
+  });
+});
