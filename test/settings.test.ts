@@ -154,6 +154,27 @@ describe('loadSettings', () => {
     expect(loadSettings({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
   });
 
+  it("has knox's login-token defaults, and reads each login-token setting", () => {
+    expect(loadSettings({}).loginTokens).toEqual({
+      prefix: '',
+      ttl: 36_000,
+      autoRefresh: false,
+      minRefreshInterval: 60,
+      autoRefreshMaxTtl: null,
+      limitPerUser: null,
+    });
+    expect(
+      loadSettings({
+        TOKEN_PREFIX: 'acme_',
+        TOKEN_TTL: '0',
+        AUTO_REFRESH: 'true',
+        MIN_REFRESH_INTERVAL: '0',
+        AUTO_REFRESH_MAX_TTL: '86400',
+        TOKEN_LIMIT_PER_USER: '5',
+      }).loginTokens,
+    ).toEqual({ prefix: 'acme_', ttl: 0, autoRefresh: true, minRefreshInterval: 0, autoRefreshMaxTtl: 86_400, limitPerUser: 5 });
+  });
+
   it('accepts the bounds of the numeric settings', () => {
     expect(loadSettings({ PORT: '65535', BCRYPT_ROUNDS: '15' })).toMatchObject({ port: 65535, bcryptRounds: 15 });
     expect(loadSettings({ BCRYPT_ROUNDS: '4' }).bcryptRounds).toBe(4);
@@ -185,6 +206,15 @@ describe('loadSettings', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOGIN_FAILURE_LIMIT', { LOGIN_FAILURE_LIMIT: '-3' }],
     ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '0' }],
+    ['TOKEN_PREFIX', { TOKEN_PREFIX: 'elevenchars' }],
+    ['TOKEN_PREFIX', { TOKEN_PREFIX: 'acme:' }],
+    ['TOKEN_TTL', { TOKEN_TTL: '-1' }],
+    ['TOKEN_TTL', { TOKEN_TTL: '10h' }],
+    ['AUTO_REFRESH', { AUTO_REFRESH: 'sometimes' }],
+    ['MIN_REFRESH_INTERVAL', { MIN_REFRESH_INTERVAL: '1.5' }],
+    ['AUTO_REFRESH_MAX_TTL', { AUTO_REFRESH_MAX_TTL: '0' }],
+    ['TOKEN_LIMIT_PER_USER', { TOKEN_LIMIT_PER_USER: '0' }],
+    ['TOKEN_LIMIT_PER_USER', { TOKEN_LIMIT_PER_USER: 'none' }],
     ['PASSWORD_RATE', { PASSWORD_RATE: '30' }],
     ['PASSWORD_RATE', { PASSWORD_RATE: '30/fortnight' }],
     ['PASSWORD_RATE', { PASSWORD_RATE: '0/minute' }],

@@ -466,3 +466,54 @@ describe('WS_KEEPALIVE_MS', () => {
     await answering.dispose();
   });
 });
+
+describe('login tokens', () => {
+  async function login(target: TestServer, username: string, name = 'laptop') {
+    const response = await target.graphql('mutation ($u: String!, $n: String) { login(username: $u, password: "correct horse", name: $n) { token tokenId expiry } }', {
+      variables: { u: username, n: name },
+    });
+    expect(response.body.errors).toBeUndefined();
+    return response.body.data.login as { token: string; tokenId: string; expiry: string | null };
+  }
+
+  it('authenticate a socket as DRF tokens do, and revoking one (revokeToken, logoutAll) closes its sockets within the second', async () => {
+    await makeUser(server.orm, { username: 'knox-user' });
+    const phone = await login(server, 'knox-user', 'phone');
+    const laptop = await login(server, 'knox-user', 'laptop');
+    const phoneSocket = open({ Authorization: `Token ${phone.token}` });
+    const laptopSocket = open({ Authorization: `Token ${laptop.token}` });
+    expect(await runOnce(phoneSocket.client, '{ tokenInfo { kind name } }')).toEqual({ data: { tokenInfo: { kind: 'LOGIN', name: 'phone' } } });
+    await laptopSocket.connected;
+
+    // The laptop revokes the phone: only the phone's socket closes.
+    const started = Date.now();
+    await server.graphql('mutation ($id: ID!) { revokeToken(id: $id) }', { token: laptop.token, variables: { id: phone.tokenId } });
+    const closed = await phoneSocket.closed;
+    expect(closed).toMatchObject({ code: 4403, reason: 'Invalid token.' });
+    expect(closed.at - started).toBeLessThan(1000);
+    expect((await runOnce(laptopSocket.client, '{ me { username } }')).data).toEqual({ me: { username: 'knox-user' } });
+
+    await server.graphql('mutation { logoutAll }', { token: laptop.token });
+    expect(await laptopSocket.closed).toMatchObject({ code: 4403, reason: 'Invalid token.' });
+  });
+});
+
+describe('login token expiry', () => {
+  let short: TestServer;
+  beforeAll(async () => {
+    short = await startTestServer({ TOKEN_TTL: '2' });
+  });
+  afterAll(() => short.close());
+
+  it('closes a socket when its login token expires, with "Invalid token.", within the second', async () => {
+    await makeUser(short.orm, { username: 'short-lived' });
+    const response = await short.graphql('mutation { login(username: "short-lived", password: "correct horse") { token expiry } }');
+    const { token, expiry } = response.body.data.login as { token: string; expiry: string };
+    const socket = openSocket(short.wsUrl, { Authorization: `Token ${token}` });
+    await socket.connected;
+    const closed = await socket.closed;
+    expect(closed).toMatchObject({ code: 4403, reason: 'Invalid token.' });
+    expect(closed.at).toBeGreaterThanOrEqual(new Date(expiry).getTime());
+    expect(closed.at - new Date(expiry).getTime()).toBeLessThan(1000);
+  });
+});

@@ -9,11 +9,11 @@ import { Migration } from '@mikro-orm/migrations';
  *   "product": {...}}`. A payload must stay under 8000 bytes: a row too large to fit (a long description)
  *   goes as `{"kind", "id"}` and each process reads the row itself; a deleted one can no longer be read, so
  *   it goes with its description cut to 1,500 characters.
- * - `authtoken_revoked`: `{"kind": "token"|"user"|..., "ids": [...]}` when credentials stop being valid,
- *   so that every process closes the sockets that authenticated with them. Tokens are named by the SHA-256
- *   of their key, never by the key: notifications are visible to every session that listens on the channel.
- *   `authtoken_notify_revoked(kind, ids)` is the one sender; another token table's trigger calls it with a
- *   kind of its own (and its own identifiers, such as a digest column).
+ * - `authtoken_revoked`: `{"kind": "token"|"login"|"user", "ids": [...]}` when credentials stop being
+ *   valid, so that every process closes the sockets that authenticated with them. DRF tokens are named by
+ *   the SHA-256 of their key, login tokens by their id, never by anything a client could use: notifications
+ *   are visible to every session that listens on the channel. `authtoken_notify_revoked(kind, ids)` is the
+ *   one sender; another token table's trigger calls it with a kind of its own.
  */
 export class Migration20261129000200_live_events extends Migration {
   override async up(): Promise<void> {
@@ -51,6 +51,17 @@ export class Migration20261129000200_live_events extends Migration {
     $$;`);
     this.addSql(`create trigger "authtoken_token_changed" after update of "key", "user_id" on "authtoken_token"
       for each row execute function "authtoken_token_changed"();`);
+
+    // Login tokens (the login_tokens migration) are named by their surrogate id: nothing of the secret. Every
+    // way one ends deletes its row: logout, revokeToken, logoutAll, a password change, expiry (cleartokens).
+    this.addSql(`create function "authtoken_login_token_revoked"() returns trigger language plpgsql as $$
+      begin
+        perform "authtoken_notify_revoked"('login', array(select d."id"::text from "deleted" d));
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "authtoken_login_token_revoked" after delete on "authtoken_login_token"
+      referencing old table as "deleted" for each statement execute function "authtoken_login_token_revoked"();`);
 
     // Deactivation keeps the user's tokens (reactivation restores them) but ends their sockets.
     this.addSql(`create function "authtoken_user_deactivated"() returns trigger language plpgsql as $$
@@ -93,6 +104,7 @@ export class Migration20261129000200_live_events extends Migration {
     for (const [name, table] of [
       ['product_notify', 'product'],
       ['authtoken_user_deactivated', 'auth_user'],
+      ['authtoken_login_token_revoked', 'authtoken_login_token'],
       ['authtoken_token_changed', 'authtoken_token'],
       ['authtoken_token_revoked', 'authtoken_token'],
     ]) {

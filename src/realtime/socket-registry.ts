@@ -23,6 +23,9 @@ export interface ClosableSocket {
   close(code: number, reason: string): void;
 }
 
+/** What a credential at its expiry turned out to be: valid until a (new) time, or no longer valid. */
+export type ExpiryCheck = (socket: ClosableSocket) => Promise<{ expiresAt: Date | null } | { reason: string }>;
+
 /** graphql-transport-ws's Forbidden: what a failed authentication closes with. */
 export const FORBIDDEN = 4403;
 export const INVALID_TOKEN = 'Invalid token.';
@@ -48,6 +51,11 @@ export class SocketRegistry {
   private readonly byUser = new Map<number, Set<Entry>>();
   /** Recently revoked credential keys and user ids, with when this process heard of it. */
   private readonly recent = new Map<string, { at: number; reason: string }>();
+  /**
+   * Asked when a credential reaches its expiry (the transport re-authenticates); without it, the socket
+   * simply closes then.
+   */
+  expiryCheck: ExpiryCheck | undefined;
 
   get size(): number {
     return this.entries.size;
@@ -72,6 +80,16 @@ export class SocketRegistry {
     addTo(this.byUser, credential.userId, entry);
     if (credential.expiresAt) this.armExpiry(entry, credential.expiresAt.getTime());
     return true;
+  }
+
+  /** A new expiry for a socket's credential (a login token refreshed by its use), or none. */
+  setExpiry(socket: ClosableSocket, expiresAt: Date | null): void {
+    const entry = this.entries.get(socket);
+    if (!entry) return;
+    if (entry.expiry) clearTimeout(entry.expiry);
+    entry.expiry = undefined;
+    entry.credential = { ...entry.credential, expiresAt };
+    if (expiresAt) this.armExpiry(entry, expiresAt.getTime());
   }
 
   remove(socket: ClosableSocket): void {
@@ -126,13 +144,29 @@ export class SocketRegistry {
 
   private armExpiry(entry: Entry, at: number): void {
     const delay = at - Date.now();
-    if (delay <= 0) {
+    if (delay > 0) {
+      entry.expiry = setTimeout(() => this.armExpiry(entry, at), Math.min(delay, MAX_TIMER_MS));
+      entry.expiry.unref();
+      return;
+    }
+    entry.expiry = undefined;
+    if (!this.expiryCheck) {
       this.remove(entry.socket);
       entry.socket.close(FORBIDDEN, INVALID_TOKEN);
       return;
     }
-    entry.expiry = setTimeout(() => this.armExpiry(entry, at), Math.min(delay, MAX_TIMER_MS));
-    entry.expiry.unref();
+    void this.expiryCheck(entry.socket).then(
+      (checked) => {
+        if (this.entries.get(entry.socket) !== entry) return; // closed meanwhile
+        if ('reason' in checked) {
+          this.remove(entry.socket);
+          entry.socket.close(FORBIDDEN, checked.reason);
+        } else {
+          this.setExpiry(entry.socket, checked.expiresAt);
+        }
+      },
+      () => this.setExpiry(entry.socket, new Date(Date.now() + 1000)),
+    );
   }
 
   private remember(key: string, reason: string): void {

@@ -45,6 +45,7 @@ import { logger } from '../logger';
 import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
 import { authenticateSocket, type SocketAuthentication } from './socket-auth';
+import { recordTokenUse } from '../authtoken/token-store';
 
 export const GOING_AWAY = 1001;
 /** RFC 6455's Try Again Later: the graphql-ws client retries it. */
@@ -129,6 +130,21 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       done(true);
     },
   });
+
+  // A credential reaching its expiry is checked again before its sockets close: a login token refreshed by
+  // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
+  hub.registry.expiryCheck = async (socket) => {
+    const authorization = states.get(socket as WebSocket)?.authorization;
+    if (!authorization) return { reason: 'Invalid token.' };
+    try {
+      const auth = await authenticateSocket(orm, settings, authorization);
+      return { expiresAt: auth?.credential.expiresAt ?? null };
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) return { reason: error.message };
+      // The database is unreachable: look again shortly rather than guess.
+      return { expiresAt: new Date(Date.now() + 1000) };
+    }
+  };
 
   if (options.workerId !== undefined) {
     const header = `X-Worker: ${options.workerId}`;
@@ -227,10 +243,18 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         // Every operation authenticates again, with the one query an HTTP request costs: the user it runs
         // as is then as fresh as a request's (a role taken away applies from the next operation), and a
         // token revoked an instant ago fails here even while its notification is on its way.
+        const em = orm.em.fork();
         let auth: SocketAuthentication | null = null;
         if (state.authorization !== null) {
           try {
-            auth = await authenticateSocket(orm, settings, state.authorization);
+            auth = await authenticateSocket(orm, settings, state.authorization, em);
+            // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
+            // records it; the socket then lives until the new expiry.
+            const use = auth?.authenticated.use;
+            if (use) {
+              await recordTokenUse(em, use);
+              hub.registry.setExpiry(socket, use.expiry);
+            }
           } catch (error) {
             if (error instanceof AuthenticationFailed) {
               socket.close(CloseCode.Forbidden, error.message);
@@ -240,13 +264,12 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
             throw error;
           }
         }
-        const em = orm.em.fork();
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: makeContext(em, auth?.bind(em) ?? null, settings, state.ip),
+          contextValue: makeContext(em, auth?.authenticated ?? null, settings, state.ip),
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {

@@ -4,6 +4,7 @@ import { ChecksPassword } from '../limits/password-fields';
 import { User } from './user.entity';
 import { RegisterInput } from './user.inputs';
 import { createUser } from './user.service';
+import { changePassword } from './password-change';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -11,6 +12,25 @@ export class UserResolver {
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
     return createUser(em, input, settings.bcryptRounds);
+  }
+
+  @Authorized()
+  @ChecksPassword()
+  @Mutation(() => Boolean, {
+    description:
+      "Changes the caller's password (Django's PasswordChangeForm). A wrong currentPassword is BAD_USER_INPUT and " +
+      'counts as a failed login for the throttle; the new one is validated as register validates it. With ' +
+      'revokeOtherTokens (the default) every other token of the caller is deleted; this one keeps working.',
+  })
+  changePassword(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('revokeOtherTokens', () => Boolean, { nullable: true, defaultValue: true }) revokeOtherTokens: boolean | null,
+    @Ctx() { em, user, auth, settings, ip }: Context,
+  ): Promise<boolean> {
+    const throttle = { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
+    const change = { currentPassword, newPassword, revokeOtherTokens: revokeOtherTokens ?? true };
+    return changePassword(em, user!, auth!, change, settings.bcryptRounds, throttle);
   }
 
   @Authorized()

@@ -4,7 +4,7 @@
  * - connectionParams is a function, so every (re)connect sends the token stored at that moment: after a
  *   regenerate, the socket the server closed comes back with the new key.
  * - A close with 4403 means the server refused or revoked the token this socket used. If that is still the
- *   stored token, and this tab is not itself replacing it (a RegenerateToken or Logout in flight, whose
+ *   stored token, and this tab is not itself replacing it (a RegenerateToken, Logout or LogoutAll in flight, whose
  *   revocation closes the socket too), the session is over: the token is cleared with the server's reason,
  *   which sends the app to the login screen, as a 401 over HTTP does.
  * - A reconnect after a drop refetches the active queries: events sent while the socket was down are lost.
@@ -18,7 +18,7 @@ import { authorizationHeader, graphqlWsUrl } from '../server-config';
 
 const FORBIDDEN = 4403;
 /** Operations of this tab that revoke the token in use on purpose. */
-const TOKEN_CHANGES = new Set(['RegenerateToken', 'Logout']);
+const TOKEN_CHANGES = new Set(['RegenerateToken', 'Logout', 'LogoutAll']);
 
 let changing = 0;
 
