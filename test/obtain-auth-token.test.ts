@@ -157,7 +157,8 @@ describe('obtainAuthToken', () => {
     const rows = await server.orm.em.getConnection().execute<{ password: string }[]>(
       "select password from auth_user where username in ('alice', 'dormant') order by username",
     );
-    expect(hashes).toEqual(rows.map((row) => row.password));
+    // The stored values are Django's bcrypt_sha256 format: the bcrypt hash follows its `bcrypt_sha256$` prefix.
+    expect(hashes).toEqual(rows.map((row) => row.password.replace(/^bcrypt_sha256\$/, '')));
   });
 
   describe('rejects malformed operations with GraphQL validation errors and HTTP 400', () => {

@@ -10,6 +10,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound, PermissionDenied, ValidationError } from '../errors';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
+import type { PasswordSettings } from '../users/passwords';
 import { createUser } from '../users/user.service';
 import { checkPage, parseId } from '../validation';
 import { searchPattern } from './admin.search';
@@ -102,14 +103,14 @@ function mayManage(actor: User, target: { isStaff: boolean; isSuperuser: boolean
 }
 
 /** Staff create ordinary users; only a superuser creates staff or superusers. */
-export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, rounds: number): Promise<User> {
+export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, passwords: PasswordSettings): Promise<User> {
   const isSuperuser = input.isSuperuser ?? false;
   // As createsuperuser does: a superuser is staff too, or Django's admin would not let them in.
   const isStaff = (input.isStaff ?? false) || isSuperuser;
   if (!mayManage(actor, { isStaff, isSuperuser })) {
     throw new PermissionDenied('Only a superuser may create staff or superuser accounts.');
   }
-  return createUser(em, input, rounds, { isStaff, isSuperuser, isActive: input.isActive ?? true });
+  return createUser(em, input, passwords, { isStaff, isSuperuser, isActive: input.isActive ?? true });
 }
 
 /**

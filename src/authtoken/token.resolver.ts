@@ -20,7 +20,7 @@ export class TokenResolver {
     @Ctx() { em, settings, ip }: Context,
   ): Promise<ObtainAuthTokenPayload> {
     const throttle = { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
-    return payload(await obtainAuthToken(em, username, password, settings.bcryptRounds, throttle));
+    return payload(await obtainAuthToken(em, username, password, settings, throttle));
   }
 
   @Authorized()

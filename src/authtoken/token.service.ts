@@ -3,8 +3,7 @@
  * `drf_create_token -r`. Keys are inserted, never upserted over an existing row.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Throttled, ValidationError } from '../errors';
-import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
+import { checkCredentials, type CredentialSettings, type LoginThrottle } from '../users/credentials';
 import { generateKey } from './keys';
 
 export interface IssuedToken {
@@ -13,7 +12,7 @@ export interface IssuedToken {
   email: string;
 }
 
-const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
+export type { LoginThrottle } from '../users/credentials';
 
 /**
  * Get-or-create in one statement: inserts a fresh key unless the user already has one, then returns
@@ -62,74 +61,17 @@ export async function deleteUserToken(em: EntityManager, userId: number): Promis
   return (result as unknown as { affectedRows: number }).affectedRows > 0;
 }
 
-interface LoginRow {
-  id: number | null;
-  email: string | null;
-  password: string | null;
-  is_active: boolean | null;
-  key: string | null;
-  failures: number;
-  wait: number | null;
-}
-
-/** Who is logging in, for the failed-login throttle (DRF leaves throttling to the user; its docs ask for it). */
-export interface LoginThrottle {
-  /** The client address. */
-  ip: string;
-  /** Failures per address and username before further attempts are refused; 0 turns the throttle off. */
-  limit: number;
-  windowSeconds: number;
-}
-
 /**
- * DRF's AuthTokenSerializer + ObtainAuthToken. Unknown user, wrong password and inactive user all give the
- * same error after the same bcrypt work, so neither the message nor the timing tells them apart.
- *
- * Failed attempts are counted per client address and username (in PostgreSQL, so every worker sees them);
- * past the limit the answer is DRF's Throttled (429) before any hashing, so guessing also costs no CPU.
- * A success clears the count. The count rides along with the user lookup, so it costs no extra query.
+ * DRF's AuthTokenSerializer + ObtainAuthToken: the credentials check (src/users/credentials.ts, shared with
+ * every other login), then the user's token, created when missing.
  */
 export async function obtainAuthToken(
   em: EntityManager,
-  rawUsername: string,
+  username: string,
   password: string,
-  rounds: number,
+  settings: CredentialSettings,
   throttle?: LoginThrottle,
 ): Promise<IssuedToken> {
-  const username = rawUsername.trim();
-  if (!username || !password) throw new ValidationError('Must include "username" and "password".');
-  const ident = `${throttle?.ip ?? ''}|${username.toLowerCase()}`;
-  const windowSeconds = throttle?.windowSeconds ?? 0;
-
-  const [row] = await em.getConnection().execute<LoginRow[]>(
-    `select u.id, u.email, u.password, u.is_active, t.key, f.failures, f.wait
-       from (select count(*)::int as failures,
-                    extract(epoch from min(at) + make_interval(secs => ?) - now())::float as wait
-               from authtoken_login_failure
-              where ident = ? and at > now() - make_interval(secs => ?)) f
-       left join auth_user u on lower(u.username) = lower(?)
-       left join authtoken_token t on t.user_id = u.id`,
-    [windowSeconds, ident, windowSeconds, username],
-  );
-  if (throttle && throttle.limit > 0 && row.failures >= throttle.limit) throw new Throttled(row.wait ?? windowSeconds);
-
-  const valid = row.password ? await verifyPassword(password, row.password) : await verifyAgainstDummy(password, rounds);
-  if (!row.id || !valid || !row.is_active) {
-    if (throttle && throttle.limit > 0) {
-      // Old rows go with each new failure, so the table holds at most one window of failures.
-      await em.getConnection().execute(
-        `with expired as (delete from authtoken_login_failure where at <= now() - make_interval(secs => ?))
-         insert into authtoken_login_failure (ident, at) values (?, now())`,
-        [windowSeconds, ident],
-      );
-    }
-    throw new ValidationError(BAD_CREDENTIALS);
-  }
-  if (row.failures > 0) await em.getConnection().execute('delete from authtoken_login_failure where ident = ?', [ident]);
-  // DRF leaves last_login untouched for token logins (only session login() sets it), a common complaint
-  // from its users; here obtaining a token counts as logging in.
-  await em.getConnection().execute('update auth_user set last_login = now() where id = ?', [row.id]);
-
-  const token = row.key ?? (await getOrCreateToken(em, row.id));
-  return { token, userId: row.id, email: row.email! };
+  const user = await checkCredentials(em, username, password, settings, throttle);
+  return { token: await getOrCreateToken(em, user.id), userId: user.id, email: user.email };
 }

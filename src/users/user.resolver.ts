@@ -8,7 +8,7 @@ import { createUser } from './user.service';
 export class UserResolver {
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
-    return createUser(em, input, settings.bcryptRounds);
+    return createUser(em, input, settings);
   }
 
   @Authorized()
