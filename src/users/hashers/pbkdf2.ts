@@ -4,11 +4,15 @@
  * the salt's text as salt, the key as long as the digest (32 or 20 bytes), standard base64 with padding.
  * node:crypto's async pbkdf2 runs on libuv's thread pool, never on the event loop.
  */
-import { pbkdf2, randomInt } from 'node:crypto';
-import { promisify } from 'node:util';
+import crypto from 'node:crypto';
 import { positiveInteger, sameText, type PasswordFormat } from './format';
 
-const derive = promisify(pbkdf2);
+function derive(password: Buffer, salt: Buffer, iterations: number, keyLength: number, digest: string): Promise<Buffer> {
+  // crypto.pbkdf2 looked up at call time, so a test can watch the work done (as it does bcrypt's).
+  return new Promise((resolve, reject) => {
+    crypto.pbkdf2(password, salt, iterations, keyLength, digest, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
 
 export interface Pbkdf2Hash {
   algorithm: string;
@@ -52,6 +56,6 @@ export const pbkdf2Sha1 = pbkdf2Format('pbkdf2_sha1', 'sha1', 20);
 /** A new salt as Django makes them: 22 characters of [a-zA-Z0-9] from a CSPRNG. */
 export function newPbkdf2Salt(): string {
   let salt = '';
-  for (let i = 0; i < PBKDF2_SALT_LENGTH; i += 1) salt += SALT_CHARACTERS[randomInt(SALT_CHARACTERS.length)];
+  for (let i = 0; i < PBKDF2_SALT_LENGTH; i += 1) salt += SALT_CHARACTERS[crypto.randomInt(SALT_CHARACTERS.length)];
   return salt;
 }
