@@ -59,10 +59,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app over real HTTP, on its own database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * The real app over real HTTP, on its own database: a fresh copy of the migrated template, or the
+ * already-prepared database at `options.databaseUrl` (a Django project's, say).
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestServer> {
   const settings = testSettings(env);
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const orm = await initOrm(databaseUrl, { poolSize: 4 });
   const app = await createApp({ orm, settings });
   const server = http.createServer(app.express);

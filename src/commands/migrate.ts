@@ -19,7 +19,8 @@ Options:
     const { values, positionals } = parseCommandArgs(args, {}, true);
     if (values.help) return writeLine(io.stdout, this.help);
     if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
-    const applied = await withDatabaseFor(loadSettings(io.env), ({ orm }) => migrate(orm));
+    const settings = loadSettings(io.env);
+    const applied = await withDatabaseFor(settings, ({ orm }) => migrate(orm, { djangoDatabase: settings.djangoDatabase }));
     if (applied.length === 0) return writeLine(io.stdout, 'No migrations to apply.');
     for (const name of applied) writeLine(io.stdout, `Applied ${name}`);
   },

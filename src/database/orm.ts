@@ -10,6 +10,7 @@ import { Token } from '../authtoken/token.entity';
 import { Product } from '../products/product.entity';
 import { TokenSubscriber } from '../authtoken/token.subscriber';
 import { migrationsList } from '../migrations';
+import { checkDatabaseMode } from './django';
 import { logger } from '../logger';
 
 export const entities = [User, Token, Product];
@@ -48,8 +49,12 @@ export async function initOrm(clientUrl: string, options: OrmOptions = {}): Prom
   return MikroORM.init(ormConfig(clientUrl, options));
 }
 
-/** Applies pending migrations; returns the names applied (empty when up to date). */
-export async function migrate(orm: MikroORM): Promise<string[]> {
+/**
+ * Applies pending migrations; returns the names applied (empty when up to date). First checks that
+ * DJANGO_DATABASE matches the database (src/database/django.ts), so nothing is created on the wrong one.
+ */
+export async function migrate(orm: MikroORM, options: { djangoDatabase?: boolean } = {}): Promise<string[]> {
+  await checkDatabaseMode(orm, options.djangoDatabase ?? false);
   const applied = await orm.getMigrator().up();
   return applied.map((migration) => migration.name);
 }
