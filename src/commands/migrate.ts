@@ -1,7 +1,8 @@
 /** `manage migrate`: applies pending migrations, as the server does at start, and names each one. */
 import { migrate } from '../database/orm';
 import { loadSettings } from '../settings';
-import { parseCommandArgs, UsageError, writeLine, type Command } from './command';
+import { DatabaseModeError } from '../database/django';
+import { CommandError, parseCommandArgs, UsageError, writeLine, type Command } from './command';
 import { withDatabaseFor } from './database';
 
 export const migrateCommand: Command = {
@@ -20,7 +21,15 @@ Options:
     if (values.help) return writeLine(io.stdout, this.help);
     if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
     const settings = loadSettings(io.env);
-    const applied = await withDatabaseFor(settings, ({ orm }) => migrate(orm, { djangoDatabase: settings.djangoDatabase }));
+    const applied = await withDatabaseFor(settings, async ({ orm }) => {
+      try {
+        return await migrate(orm, { djangoDatabase: settings.djangoDatabase });
+      } catch (error) {
+        // DJANGO_DATABASE and the database disagree: say what to do, without a stack.
+        if (error instanceof DatabaseModeError) throw new CommandError(`Cannot migrate: ${error.message}`);
+        throw error;
+      }
+    });
     if (applied.length === 0) return writeLine(io.stdout, 'No migrations to apply.');
     for (const name of applied) writeLine(io.stdout, `Applied ${name}`);
   },
