@@ -26,7 +26,7 @@ export async function createUser(em: EntityManager, input: NewUser, passwords: P
   try {
     await em.flush();
   } catch (error) {
-    // The unique index on lower(username) decides, so two concurrent sign-ups cannot both win.
+    // The unique index on lower(username) (or Django's own constraint) decides: two concurrent sign-ups cannot both win.
     if (error instanceof UniqueConstraintViolationException) {
       em.clear();
       throw new ValidationError('username: A user with that username already exists.', 'username');
