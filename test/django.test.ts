@@ -195,7 +195,7 @@ for (const [hasher, mode] of modes) {
       const prepared = await prepareDatabase(settings);
       expect(prepared.applied.length).toBeGreaterThan(0);
       server = await startTestServer(
-        { DJANGO_DATABASE: 'true', PASSWORD_HASHER: hasher, PBKDF2_ITERATIONS: '1000', LOGIN_FAILURE_LIMIT: '0' },
+        { DJANGO_DATABASE: 'true', PASSWORD_HASHER: hasher, PBKDF2_ITERATIONS: '1000', LOGIN_FAILURE_LIMIT: '100' },
         { databaseUrl },
       );
     }, 180_000);
@@ -300,6 +300,36 @@ for (const [hasher, mode] of modes) {
       expect(await django.one({ op: 'token_user', key: issued.token })).toBe('Carol');
       const me = await server.graphql('{ me { username } }', { token: issued.token });
       expect(me.body.data.me.username).toBe('Carol');
+    });
+
+    it("keeps the admin search table in step with Django's writes (inserts, tokens, renames)", async () => {
+      const search = () =>
+        server.orm.em
+          .getConnection()
+          .execute<{ username: string; text: string; has_token: boolean }[]>(
+            `select u.username, s.text, s.has_token from auth_user u join auth_user_search s on s.user_id = u.id
+              where u.username in ('retired', 'pensioner', 'ghost') order by u.username`,
+          );
+      expect(await search()).toEqual([
+        { username: 'ghost', text: 'ghost\n', has_token: false },
+        { username: 'retired', text: 'retired\n', has_token: false },
+      ]);
+      await django.run([
+        { op: 'rename', username: 'retired', to: 'pensioner' },
+        { op: 'create_token', username: 'ghost' },
+      ]);
+      expect(await search()).toEqual([
+        { username: 'ghost', text: 'ghost\n', has_token: true },
+        { username: 'pensioner', text: 'pensioner\n', has_token: false },
+      ]);
+      await django.run([{ op: 'rename', username: 'pensioner', to: 'retired' }]);
+    });
+
+    it('counts failed logins in its own table there', async () => {
+      const [row] = await server.orm.em
+        .getConnection()
+        .execute<{ n: number }[]>("select count(*)::int as n from authtoken_login_failure where ident like '%|ghost'");
+      expect(row.n).toBeGreaterThan(0);
     });
 
     it('lets Django delete a user with a token, and the admin search forgets the user', async () => {

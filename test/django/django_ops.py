@@ -52,6 +52,11 @@ def run(op):
     if kind == "delete_user":
         User.objects.get(username=op["username"]).delete()
         return True
+    if kind == "rename":
+        user = User.objects.get(username=op["username"])
+        user.username = op["to"]
+        user.save()
+        return True
     if kind == "usernames":
         return sorted(User.objects.values_list("username", flat=True))
     raise ValueError("unknown operation %r" % kind)
