@@ -349,6 +349,16 @@ for (const [hasher, mode] of modes) {
       expect(checked).toContain('System check identified no issues');
       expect(await djangoSchema(databaseUrl)).toEqual(schemaBefore);
     });
+
+    it("lets Django's flush empty the tables (TRUNCATE), and the admin search table follows", async () => {
+      const connection = server.orm.em.getConnection();
+      const count = async () => (await connection.execute<{ n: number }[]>('select count(*)::int as n from auth_user_search'))[0].n;
+      expect(await count()).toBeGreaterThan(0);
+      expect(await django.one({ op: 'flush' })).toBe(true);
+      expect(await count()).toBe(0);
+      expect(await django.one({ op: 'usernames' })).toEqual([]);
+      expect((await login('Carol', 'carol in django')).body.errors?.[0].message).toBe(BAD_CREDENTIALS);
+    });
   });
 }
 

@@ -20,7 +20,10 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 def run(op):
     kind = op["op"]
-    if kind in ("migrate", "check"):
+    if kind in ("migrate", "check", "flush"):
+        if kind == "flush":
+            call_command("flush", interactive=False, verbosity=0)
+            return True
         out = io.StringIO()
         call_command(kind, stdout=out, stderr=out, verbosity=1)
         return out.getvalue()
