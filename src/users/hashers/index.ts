@@ -71,10 +71,10 @@ export function mustUpdate(encoded: string, policy: PasswordPolicy): boolean {
   const identified = identify(encoded);
   if (!identified || identified.format.algorithm !== policy.passwordHasher) return true;
   if (policy.passwordHasher === 'pbkdf2_sha256') {
-    const parsed = identified.parsed as ReturnType<typeof pbkdf2Sha256.parse> & object;
+    const parsed = pbkdf2Sha256.parse(encoded)!;
     return parsed.iterations < policy.pbkdf2Iterations || parsed.salt.length < PBKDF2_SALT_LENGTH;
   }
-  return (identified.parsed as { cost: number }).cost < policy.bcryptRounds;
+  return bcryptSha256.parse(encoded)!.cost < policy.bcryptRounds;
 }
 
 /** Checks `password` against a stored value; an unusable value answers false after the same work as a check. */
