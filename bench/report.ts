@@ -8,6 +8,7 @@ export interface Figures {
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
   e: { firstMb: number; secondMb: number; growthMb: number; processes: { pid: number; mb: number }[] };
+  f: { idle: LoadResult; underAttack: LoadResult; register: LoadResult; products: LoadResult; ratio: number };
   cluster: {
     workers: number;
     one: LoadResult;
@@ -42,6 +43,13 @@ export function budgets(f: Figures): Budget[] {
       limit: `< ${GROWTH_TOLERANCE_MB} MB`,
       pass: f.e.growthMb < GROWTH_TOLERANCE_MB,
     },
+    ...(['register', 'products'] as const).map((attack) => ({
+      name: `(f) aliased-${attack} attack answered with its refusal: p99, errors`,
+      figure: `${f.f[attack].p99} ms, ${f.f[attack].errors} errors`,
+      limit: '< 50 ms, 0 errors',
+      pass: f.f[attack].p99 < 50 && f.f[attack].errors === 0 && f.f[attack].total > 0,
+    })),
+    { name: '(f) reads under both attacks, vs idle req/s', figure: `${f.f.ratio}x`, limit: '>= 0.8x', pass: f.f.ratio >= 0.8 },
     { name: '(a) 2 workers vs 1 worker', figure: `${f.cluster.speedup}x`, limit: '>= 1.6x', pass: f.cluster.speedup >= 1.6 },
   ];
 }
@@ -67,6 +75,10 @@ export function printTable(f: Figures): void {
   line('(d) reads, idle', f.d.idle, '');
   line('(d) reads, under login storm', f.d.underStorm, `${f.d.ratio}x idle p99`);
   line('(d) the storm itself', f.d.storm, '');
+  line('(f) reads, idle', f.f.idle, '');
+  line('(f) reads, under both attacks', f.f.underAttack, `${f.f.ratio}x idle req/s`);
+  line('(f) aliased-register attack', f.f.register, '');
+  line('(f) aliased-products attack', f.f.products, '');
   line('run 2: (a) server', f.second.a, '');
   line('run 2: (b) server', f.second.b, '');
   line('run 2: (c) server', f.second.c, '');

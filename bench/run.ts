@@ -9,6 +9,8 @@
  *   (c) obtainAuthToken with the right password      server vs the hash-bound limit
  *   (d) (a) at 8 connections, idle and while 8 connections hammer obtainAuthToken: p99 against idle p99
  *   (e) server RSS after a run of (a)-(c), and again after a second identical run
+ *   (f) (a) at 8 connections, idle and while 8 connections send 40 aliased registrations and 8 send 1,000
+ *       aliased pages of products: each attack's p99 (answered with its refusal), and the reads' rate vs idle
  *   and (a) against a second server with WEB_CONCURRENCY=2 on the same database, as a speed-up over one worker.
  *
  * Ratios compare targets measured in turns (2 s slices each, see compare()), so that load from elsewhere on a
@@ -33,6 +35,7 @@ import { round, runLoad, runSlice, summarise, type LoadResult, type Request, typ
 import { databaseCpuMs, embeddedDatabaseUrl, serverCpuMs, serverRss, startProcess, type Started } from './processes';
 import { budgets, printBudgets, printTable, type Figures } from './report';
 import { PASSWORD, post, PRODUCTS, seed } from './seed';
+import { aliasedProducts, aliasedRegister } from './attacks';
 
 const root = path.resolve(__dirname, '..', '..');
 const resultsDir = path.join(root, 'bench', 'results');
@@ -50,6 +53,7 @@ const warmup = seconds('BENCH_WARMUP', 3);
 const connections = Math.round(seconds('BENCH_CONNECTIONS', 32));
 const STORM_CONNECTIONS = 8;
 const READ_CONNECTIONS_UNDER_STORM = 8;
+const ATTACK_CONNECTIONS = 8;
 const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).bcryptRounds;
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -177,6 +181,8 @@ async function main(): Promise<void> {
     BCRYPT_ROUNDS: String(rounds),
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
+    // (c) and (d) measure hashing from one address as fast as it goes: PASSWORD_RATE would answer 429.
+    PASSWORD_RATE: '0',
     ...(tmp ? { DATA_DIR: tmp } : {}),
   });
   const serverScript = path.join(root, 'dist', 'src', 'server.js');
@@ -231,6 +237,14 @@ async function main(): Promise<void> {
     const underStorm = await measured(server, () => runLoad(server.baseUrl, read, READ_CONNECTIONS_UNDER_STORM, duration));
     const stormResult = await storm;
     await drain(server, login);
+
+    log('(f) reads, idle and under the aliased-register and aliased-products attacks');
+    const attackIdle = await measure('(f) reads, idle', server, read, READ_CONNECTIONS_UNDER_STORM);
+    const products = aliasedProducts(`Token ${token}`);
+    const attacks = [aliasedRegister, products].map((attack) => runLoad(server.baseUrl, attack, ATTACK_CONNECTIONS, duration + 2 * warmup));
+    await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
+    const underAttack = await measured(server, () => runLoad(server.baseUrl, read, READ_CONNECTIONS_UNDER_STORM, duration));
+    const [registerAttack, productsAttack] = await Promise.all(attacks);
     await floor.stop();
 
     // The 2-worker server joins the same database (as DATABASE_URL), and takes turns with the 1-worker one.
@@ -247,6 +261,13 @@ async function main(): Promise<void> {
       b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond) },
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },
+      f: {
+        idle: attackIdle,
+        underAttack,
+        register: registerAttack,
+        products: productsAttack,
+        ratio: round(underAttack.requestsPerSecond / attackIdle.requestsPerSecond),
+      },
       e: { firstMb: rssFirst.totalMb, secondMb: rssSecond.totalMb, growthMb: round(rssSecond.totalMb - rssFirst.totalMb, 1), processes: rssSecond.processes },
       cluster: {
         workers: 2,

@@ -15,6 +15,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { contextFactory, type Context } from './context';
 import { createSchema } from './schema';
 import { databaseOutagePlugin, formatErrorFor } from './error-format';
+import { operationLimits } from './limits';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
 
@@ -31,16 +32,21 @@ const READY_TIMEOUT_MS = 2000;
 export async function createApp({ orm, settings }: { orm: MikroORM; settings: Settings }): Promise<App> {
   const schema = await createSchema();
   const development = settings.nodeEnv === 'development';
+  const limits = operationLimits(settings);
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: settings.introspection,
+    // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
+    introspection: true,
+    validationRules: limits.validationRules,
+    // One operation per request: a batch would multiply every per-operation limit by its length.
+    allowBatchedHttpRequests: false,
     // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
-    formatError: formatErrorFor(development),
+    formatError: formatErrorFor({ development, suggestions: settings.introspection }),
     // No @cacheControl hints exist here, and Apollo's cache-control plugin hooks every resolved field:
     // 200 calls for a page of 50 products, for a header it would never set (profile in issue 5).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseOutagePlugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, databaseOutagePlugin],
   });
   await apollo.start();
 

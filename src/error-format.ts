@@ -8,14 +8,22 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isConnectionError, PUBLIC_CODES, ServiceUnavailable } from './errors';
 import { logger } from './logger';
+import { withoutSuggestions } from './limits/introspection';
 
-export function formatErrorFor(development: boolean) {
+export interface ErrorFormatOptions {
+  /** Show stack traces and unexpected errors' own messages. */
+  development: boolean;
+  /** Keep graphql-js's "Did you mean ...?" suggestions: only where introspection shows the schema anyway. */
+  suggestions: boolean;
+}
+
+export function formatErrorFor({ development, suggestions }: ErrorFormatOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     if (code && PUBLIC_CODES.has(code)) {
       // An expected error is not a bug: its stack trace would only be noise, even in development.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: suggestions ? formatted.message : withoutSuggestions(formatted.message), extensions };
     }
     const original = unwrapResolverError(error);
     if (isConnectionError(original)) {

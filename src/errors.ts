@@ -9,7 +9,8 @@
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
- * | Throttled             | THROTTLED             | 429  | too many failed logins (with Retry-After)          |
+ * | Throttled             | THROTTLED             | 429  | too many failed logins or password checks (with    |
+ * |                       |                       |      | Retry-After)                                       |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them

@@ -21,6 +21,11 @@
  * | PASSWORD_HASHER    | bcrypt_sha256                    | format of new passwords: bcrypt_sha256 or pbkdf2_sha256   |
  * | PBKDF2_ITERATIONS  | 1500000                          | pbkdf2_sha256 iterations (Django 6.1's default), >= 1000  |
  * | DJANGO_DATABASE    | false                            | true: run on a Django project's auth_user/authtoken_token |
+ * | PASSWORD_RATE      | 30/minute                        | password checks per client address (DRF rate; 0: off)     |
+ * | MAX_ALIASES        | 15                               | aliases per operation (`__typename` not counted)          |
+ * | MAX_DEPTH          | 10                               | selection depth per operation (introspection not counted) |
+ * | MAX_TOKENS         | 1000                             | parser tokens per document                                |
+ * | MAX_COST           | 5000                             | cost per operation: a field 1, a page `limit` x its items |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -53,17 +58,36 @@ export interface Settings {
   corsOrigins: string[] | '*' | undefined;
   nodeEnv: NodeEnv;
   introspection: boolean;
+  /** False when INTROSPECTION was not set: the playground then says it is off by the production default. */
+  introspectionExplicit: boolean;
   webConcurrency: number;
   dbPoolSize: number;
   logLevel: LogLevel;
   loginFailureLimit: number;
   loginFailureWindow: number;
+  /** PASSWORD_RATE: bcrypt-running operations allowed per client address, or null when off. */
+  passwordRate: ThrottleRate | null;
+  limits: OperationLimits;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
   trustProxy: string | number | boolean;
 }
 
 /** The project root, whether running from `src` (vitest) or from `dist/src` (node). */
 export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+/** A DRF throttle rate: `requests` per `seconds`. */
+export interface ThrottleRate {
+  requests: number;
+  seconds: number;
+}
+
+/** What one operation may ask for, checked before anything executes (src/limits/). */
+export interface OperationLimits {
+  maxAliases: number;
+  maxDepth: number;
+  maxTokens: number;
+  maxCost: number;
+}
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -95,6 +119,23 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
     throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+const PERIODS: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86_400, day: 86_400 };
+
+/**
+ * DRF's throttle-rate format, `<requests>/<period>` (`30/minute`, `1000/day`, `5/s`); `0` turns it off. DRF
+ * reads only the period's first letter; here a period must be a whole unit name, so a typo is an error.
+ */
+function throttleRate(env: Env, name: string, fallback: string): ThrottleRate | null {
+  const raw = (env[name]?.trim() || fallback).toLowerCase();
+  if (raw === '0') return null;
+  const match = /^(\d{1,9})\/([a-z]+?)s?$/.exec(raw);
+  const seconds = match ? PERIODS[match[2]] : undefined;
+  if (!match || !seconds || Number(match[1]) < 1) {
+    throw new SettingsError(`${name} must be a rate such as 30/minute or 1000/day (second, minute, hour, day), or 0 for none, got "${env[name]}"`);
+  }
+  return { requests: Number(match[1]), seconds };
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -171,11 +212,19 @@ export function loadSettings(env: Env = process.env): Settings {
     corsOrigins: corsOrigins(env),
     nodeEnv,
     introspection: boolean(env, 'INTROSPECTION', !production),
+    introspectionExplicit: Boolean(env.INTROSPECTION?.trim()),
     webConcurrency: integer(env, 'WEB_CONCURRENCY', production ? os.availableParallelism() : 1, 1, 64),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 100),
     trustProxy: trustProxy(env),
     loginFailureLimit: integer(env, 'LOGIN_FAILURE_LIMIT', 10, 0, 1_000_000),
     loginFailureWindow: integer(env, 'LOGIN_FAILURE_WINDOW', 900, 1, 86_400),
+    passwordRate: throttleRate(env, 'PASSWORD_RATE', '30/minute'),
+    limits: {
+      maxAliases: integer(env, 'MAX_ALIASES', 15, 1, 10_000),
+      maxDepth: integer(env, 'MAX_DEPTH', 10, 1, 1_000),
+      maxTokens: integer(env, 'MAX_TOKENS', 1000, 100, 1_000_000),
+      maxCost: integer(env, 'MAX_COST', 5000, 1, 100_000_000),
+    },
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
   };
 }

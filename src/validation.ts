@@ -2,6 +2,7 @@
 import { ValidationError } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
 
 export function parseId(raw: string, field = 'id'): number {
   if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > 2147483647) {

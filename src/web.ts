@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import { projectRoot, type Settings } from './settings';
+import { introspectionRefusal } from './limits/introspection';
 
 export const DEFAULT_WEB_ROOT = path.join(projectRoot, 'dist', 'web');
 
@@ -62,7 +63,8 @@ function htmlReader(file: string, settings: Settings): () => string | null {
       const html = fs
         .readFileSync(file, 'utf8')
         .replace(/(<meta name="auth-keyword" content=")[^"]*(")/, `$1${escapeAttribute(settings.authKeyword)}$2`)
-        .replace(/(<meta name="introspection" content=")[^"]*(")/, `$1${settings.introspection}$2`);
+        .replace(/(<meta name="introspection" content=")[^"]*(")/, `$1${settings.introspection}$2`)
+        .replace(/(<meta name="introspection-refusal" content=")[^"]*(")/, `$1${escapeAttribute(settings.introspection ? '' : introspectionRefusal(settings))}$2`);
       cached = { mtimeMs: stat.mtimeMs, html };
     }
     return cached.html;

@@ -90,6 +90,28 @@ describe('loadSettings', () => {
       passwordHasher: 'bcrypt_sha256',
       pbkdf2Iterations: 100_000_000,
       djangoDatabase: false,
+      });
+    });
+
+  it('has documented defaults for the operation limits and the password-work rate', () => {
+    expect(loadSettings({})).toMatchObject({
+      passwordRate: { requests: 30, seconds: 60 },
+      limits: { maxAliases: 15, maxDepth: 10, maxTokens: 1000, maxCost: 5000 },
+      introspectionExplicit: false,
+    });
+  });
+
+  it("reads PASSWORD_RATE in DRF's rate format, and 0 as off", () => {
+    expect(loadSettings({ PASSWORD_RATE: '1000/day' }).passwordRate).toEqual({ requests: 1000, seconds: 86_400 });
+    expect(loadSettings({ PASSWORD_RATE: '5/s' }).passwordRate).toEqual({ requests: 5, seconds: 1 });
+    expect(loadSettings({ PASSWORD_RATE: '100/Hours' }).passwordRate).toEqual({ requests: 100, seconds: 3600 });
+    expect(loadSettings({ PASSWORD_RATE: '20/min' }).passwordRate).toEqual({ requests: 20, seconds: 60 });
+    expect(loadSettings({ PASSWORD_RATE: '0' }).passwordRate).toBeNull();
+    expect(loadSettings({ MAX_ALIASES: '3', MAX_DEPTH: '4', MAX_TOKENS: '500', MAX_COST: '100' }).limits).toEqual({
+      maxAliases: 3,
+      maxDepth: 4,
+      maxTokens: 500,
+      maxCost: 100,
     });
   });
 
@@ -143,6 +165,15 @@ describe('loadSettings', () => {
     ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '100000001' }],
     ['DJANGO_DATABASE', { DJANGO_DATABASE: 'django' }],
     ['DJANGO_DATABASE', { DJANGO_DATABASE: 'auto' }],
+    ['PASSWORD_RATE', { PASSWORD_RATE: '30' }],
+    ['PASSWORD_RATE', { PASSWORD_RATE: '30/fortnight' }],
+    ['PASSWORD_RATE', { PASSWORD_RATE: '0/minute' }],
+    ['PASSWORD_RATE', { PASSWORD_RATE: '-1/minute' }],
+    ['PASSWORD_RATE', { PASSWORD_RATE: 'minute/30' }],
+    ['MAX_ALIASES', { MAX_ALIASES: '0' }],
+    ['MAX_DEPTH', { MAX_DEPTH: 'ten' }],
+    ['MAX_TOKENS', { MAX_TOKENS: '99' }],
+    ['MAX_COST', { MAX_COST: '1.5' }],
   ];
 
   for (const [variable, env] of bad) {

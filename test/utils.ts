@@ -31,7 +31,9 @@ export async function createTestDatabase(): Promise<string> {
 
 /** Settings as a test server uses them: cheap bcrypt, test environment, overridable per test. */
 export function testSettings(env: Record<string, string> = {}): Settings {
-  return loadSettings({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4', ...env });
+  // PASSWORD_RATE off: a test file makes more registrations and logins from one address than a person would;
+  // the throttle's own tests (test/password-throttle.test.ts) turn it on.
+  return loadSettings({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4', PASSWORD_RATE: '0', ...env });
 }
 
 export interface GraphQLResponse<T = any> {

@@ -4,19 +4,22 @@
  */
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
+import { pageCost } from '../limits/cost';
+import { ChecksPassword } from '../limits/password-fields';
 import { createUserToken } from '../authtoken/create-user-token';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { createUserAsStaff, deleteTokenByKey, listTokens, listUsers, setUserActive } from './admin.service';
 import { CreateUserInput, TokenPage, UserPage } from './admin.types';
+import { DEFAULT_PAGE_SIZE } from '../validation';
 
-// The issue's contract spells the page arguments as nullable `Int`; an explicit null means the default.
-const DEFAULT_PAGE_SIZE = 20;
+// The page arguments are nullable `Int`s here (the admin issue's contract); an explicit null means the default.
+
 
 @Authorized('STAFF')
 @Resolver()
 export class AdminResolver {
-  @Query(() => UserPage, { description: 'Users whose username or email contains `search` (any case), newest first. Staff only.' })
+  @Query(() => UserPage, { complexity: pageCost, description: 'Users whose username or email contains `search` (any case), newest first. Staff only.' })
   users(
     @Arg('search', () => String, { nullable: true }) search: string | null,
     @Arg('limit', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) limit: number | null,
@@ -27,6 +30,7 @@ export class AdminResolver {
   }
 
   @Query(() => TokenPage, {
+    complexity: pageCost,
     description: "Tokens whose user's username or email contains `search` (any case), newest first. Staff only.",
   })
   tokens(
@@ -56,6 +60,7 @@ export class AdminResolver {
     return deleteTokenByKey(em, key);
   }
 
+  @ChecksPassword()
   @Mutation(() => User, {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })

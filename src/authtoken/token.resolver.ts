@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
+import { ChecksPassword } from '../limits/password-fields';
 import { ObtainAuthTokenPayload } from './token.types';
 import { deleteUserToken, obtainAuthToken, regenerateToken, type IssuedToken } from './token.service';
 
@@ -9,6 +10,7 @@ function payload(issued: IssuedToken): ObtainAuthTokenPayload {
 
 @Resolver()
 export class TokenResolver {
+  @ChecksPassword()
   @Mutation(() => ObtainAuthTokenPayload, {
     description:
       "Returns the user's token, creating it if needed (DRF's obtain_auth_token). Public. " +

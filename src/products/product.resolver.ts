@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { queryEach } from '../database/sql';
+import { pageCost } from '../limits/cost';
 import { NotFound } from '../errors';
 import { checkPage, parseId } from '../validation';
 import { Product } from './product.entity';
@@ -15,7 +16,7 @@ const COUNT_QUERY = 'select count(*)::int as "total" from "product"';
 @Authorized()
 @Resolver(() => Product)
 export class ProductResolver {
-  @Query(() => ProductPage)
+  @Query(() => ProductPage, { complexity: pageCost })
   async products(
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,
     @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,

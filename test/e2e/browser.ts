@@ -124,14 +124,15 @@ export interface BrowserSuite {
  * One server and one Chromium for a describe block. Every session it opens is checked once all tests ran:
  * no page may have reached beyond 127.0.0.1 or hit a script error or a CSP violation.
  */
-export function useServerAndBrowser(): BrowserSuite {
+/** A test server (with `env` as its settings) and Chromium for the suite; each session is checked at the end. */
+export function useServerAndBrowser(env: Record<string, string> = {}): BrowserSuite {
   let server: TestServer;
   let browser: Browser;
   const sessions: Session[] = [];
 
   beforeAll(async () => {
     requireCurrentWebBuild();
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    [server, browser] = await Promise.all([startTestServer(env), launchChromium()]);
   });
 
   afterAll(async () => {

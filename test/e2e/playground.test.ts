@@ -53,3 +53,26 @@ describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
     await screenshot(page, '21-playground-me');
   }, 60_000);
 });
+
+describe.skipIf(!chromiumAvailable)('the playground of a production server', () => {
+  const suite = useServerAndBrowser({ NODE_ENV: 'production' });
+
+  test('says introspection is off and why, asks for no schema, and still runs operations', async () => {
+    const { page } = await suite.session();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql') && request.method() === 'POST') asked.push(request.postData() ?? '');
+    });
+    await page.goto(`${suite.server.baseUrl}/playground`);
+    await page.locator('.graphiql-container').waitFor();
+    await page
+      .getByText('GraphQL introspection is off on this server (it is off by default with NODE_ENV=production); set INTROSPECTION=true to allow it.')
+      .waitFor();
+    expect(await editorText(page, '.result-window')).not.toContain('errors');
+    expect(asked.filter((body) => body.includes('__schema'))).toEqual([]);
+    // The first tab registers alice: operations still run without a schema.
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => editorText(page, '.result-window')).toContain('"username": "alice"');
+    await screenshot(page, '22-playground-production');
+  }, 60_000);
+});

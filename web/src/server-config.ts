@@ -13,6 +13,9 @@ export const authKeyword: string = meta('auth-keyword') || 'Token';
 /** Whether the server answers introspection (its INTROSPECTION setting); the playground's docs need it. */
 export const introspection: boolean = meta('introspection') !== 'false';
 
+/** Why introspection is off (the production default, or INTROSPECTION=false), in the server's words. */
+export const introspectionRefusal: string = meta('introspection-refusal') || 'GraphQL introspection is off on this server.';
+
 export const graphqlUrl = '/graphql';
 
 export function authorizationHeader(token: string): string {

@@ -1,7 +1,7 @@
 /**
  * The one place the client keeps the API token: sessionStorage, under `graphql-authtoken.token`.
  *
- * Why sessionStorage (see the README's "Token storage" section): it survives a reload and the trip to
+ * Why sessionStorage (see "Token storage" in docs/web-app.md): it survives a reload and the trip to
  * /playground in the same tab (which prefills its header from here), and it is gone when the tab closes, which
  * bounds how long a token left on a shared machine lives. Memory alone would log the user out on every reload
  * and could not reach the playground; localStorage would keep a non-expiring DRF token on disk for good. Any

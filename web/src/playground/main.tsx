@@ -10,7 +10,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { getToken } from '../auth/token-store';
-import { authKeyword, authorizationHeader, graphqlUrl, introspection } from '../server-config';
+import { authKeyword, authorizationHeader, graphqlUrl, introspection, introspectionRefusal } from '../server-config';
 import { exampleTabs, headersJson } from './examples';
 import { tabsNotPersisted } from './storage';
 
@@ -47,6 +47,9 @@ function Playground() {
       defaultHeaders={authorization ? headersJson(authorization) : undefined}
       defaultEditorToolsVisibility={authorization ? 'headers' : 'variables'}
       shouldPersistHeaders={false}
+      // Where the server refuses introspection, GraphiQL must not ask: its refusal would fill the response
+      // pane as raw JSON before anything was run. null tells GraphiQL there is no schema to fetch.
+      {...(introspection ? {} : { schema: null })}
     >
       <GraphiQL.Logo>
         <a className="playground-home" href="/">
@@ -58,7 +61,9 @@ function Playground() {
           {authorization
             ? 'Headers carry the token of your web app session.'
             : `Not logged in to the web app: run obtainAuthToken, then add {"Authorization": "${authKeyword} <key>"} under Headers.`}
-          {introspection ? null : ' Introspection is off on this server (INTROSPECTION=false): no docs or autocompletion.'}
+          {introspection ? null : (
+            <strong className="playground-introspection-off"> {introspectionRefusal} No docs or autocompletion; queries still run.</strong>
+          )}
         </p>
       </GraphiQL.Footer>
     </GraphiQL>

@@ -1,0 +1,36 @@
+/**
+ * MAX_COST: what an operation may ask the database for, summed over every field and alias. A field costs 1;
+ * a page (`products`, `users`, `tokens`) costs its `limit` times what one of its items costs, so twenty aliased
+ * pages cost twenty pages. The `limit <= 100` check alone holds per field: 1,000 aliased `products(limit: 100)`
+ * answered 61.7 MB. Computed by graphql-query-complexity (type-graphql hands a field's `complexity` option to
+ * it), with the request's variables, once the operation is known and before it runs.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../validation';
+import { LimitExceeded } from './refusal';
+
+/** The `complexity` of a page field: one item's cost, `limit` times over. */
+export const pageCost: ComplexityEstimator = ({ args, childComplexity }) =>
+  1 + (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE) * childComplexity;
+
+const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
+export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request, operationName }) {
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators });
+          } catch {
+            // Variables that do not fit the operation: execution refuses them with graphql-js's own message.
+            return;
+          }
+          if (cost > maxCost) throw new LimitExceeded(`Query cost limit of ${maxCost} exceeded, found ${cost}.`);
+        },
+      };
+    },
+  };
+}
