@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createUserToken, UnknownUser } from '../src/authtoken/create-user-token';
 import { withDatabase, prepareDatabase } from '../src/database/database';
 import { startTestServer, testSettings, type TestServer } from './utils';
 
@@ -275,6 +276,14 @@ for (const [hasher, mode] of modes) {
         variables: { input: { username: 'carol', email: 'third@example.com', password: 'third carol' } },
       });
       expect(again.body.errors?.[0].message).toBe('username: A user with that username already exists.');
+    });
+
+    it('finds users for create-token and the admin createToken exactly too', async () => {
+      // "carol" was registered here beside Django's "Carol" (the test above).
+      const carol = await createUserToken(server.orm.em.fork(), 'carol', false, true);
+      expect([carol.user.username, carol.user.email]).toEqual(['carol', 'other-carol@example.com']);
+      await expect(createUserToken(server.orm.em.fork(), 'CAROL', false, true)).rejects.toBeInstanceOf(UnknownUser);
+      expect(await django.one({ op: 'token_user', key: carol.key })).toBe('carol');
     });
 
     it("registers a user Django's check_password accepts, with a token DRF's Token model finds", async () => {
