@@ -5,7 +5,7 @@
  * formats), which .ci/run installs; skipped with a warning when they are missing. Django is called through
  * /usr/bin/python3: a python3 earlier on PATH (pyenv, a virtualenv) does not see Debian's packages.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,9 +40,14 @@ const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
 
 type Op = Record<string, unknown> & { op: string };
 
-/** A Django project in a temporary directory, on its own empty database. */
+/** A Django project in a temporary directory, on its own empty database, served by one Python process. */
 class DjangoProject {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-django-'));
+  private process: ChildProcessWithoutNullStreams | undefined;
+  private pending: { resolve(results: any[]): void; reject(error: Error): void }[] = [];
+  private buffered = '';
+  private stderr = '';
+
   constructor(
     readonly databaseUrl: string,
     hashers: string[] | undefined,
@@ -68,18 +73,38 @@ class DjangoProject {
     fs.copyFileSync(path.join(__dirname, 'django', 'django_ops.py'), path.join(this.dir, 'django_ops.py'));
   }
 
-  /** Runs operations in one Django process; answers their results in order. */
+  private start(): ChildProcessWithoutNullStreams {
+    const child = spawn(PYTHON, [path.join(this.dir, 'django_ops.py')], {
+      env: { PATH: process.env.PATH, DJANGO_SETTINGS_MODULE: 'project_settings', PYTHONPATH: this.dir },
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      this.buffered += chunk;
+      let newline;
+      while ((newline = this.buffered.indexOf('\n')) >= 0) {
+        const answer = JSON.parse(this.buffered.slice(0, newline));
+        this.buffered = this.buffered.slice(newline + 1);
+        const waiter = this.pending.shift()!;
+        if (answer.error) waiter.reject(new Error(`Django failed:\n${answer.error}`));
+        else waiter.resolve(answer.results);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    child.on('exit', (code) => {
+      for (const waiter of this.pending.splice(0)) waiter.reject(new Error(`Django exited with ${code}:\n${this.stderr}`));
+      this.process = undefined;
+    });
+    return child;
+  }
+
+  /** Runs operations in the project's Django process; answers their results in order. */
   run(ops: Op[]): Promise<any[]> {
+    this.process ??= this.start();
+    const child = this.process;
     return new Promise((resolve, reject) => {
-      execFile(
-        PYTHON,
-        [path.join(this.dir, 'django_ops.py'), JSON.stringify(ops)],
-        { env: { PATH: process.env.PATH, DJANGO_SETTINGS_MODULE: 'project_settings', PYTHONPATH: this.dir }, timeout: 120_000 },
-        (error, stdout, stderr) => {
-          if (error) reject(new Error(`Django failed: ${error.message}\n${stderr}`));
-          else resolve(JSON.parse(stdout.trim().split('\n').pop()!));
-        },
-      );
+      this.pending.push({ resolve, reject });
+      child.stdin.write(`${JSON.stringify(ops)}\n`);
     });
   }
 
@@ -87,7 +112,13 @@ class DjangoProject {
     return (await this.run([op]))[0];
   }
 
-  remove(): void {
+  async remove(): Promise<void> {
+    const child = this.process;
+    if (child) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      await exited;
+    }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -203,7 +234,7 @@ for (const [hasher, mode] of modes) {
 
     afterAll(async () => {
       await server?.close();
-      django?.remove();
+      await django?.remove();
     });
 
     it("leaves Django's auth_user and authtoken_token exactly as Django made them", async () => {
@@ -400,7 +431,7 @@ describe.skipIf(!available)('DJANGO_DATABASE and the database must agree', () =>
       await client.end();
       expect(rows[0].untouched).toBe(true);
     } finally {
-      django.remove();
+      await django.remove();
     }
   }, 120_000);
 });

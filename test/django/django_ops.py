@@ -1,11 +1,14 @@
-"""Runs operations against a real Django project for test/django.test.ts, in one Python process.
+"""Runs operations against a real Django project for test/django.test.ts, in one long-lived Python process.
 
-Reads a JSON list of operations from argv[1] and prints a JSON list of results, one per operation. The
-settings module (written by the test into a temporary directory) names the database and PASSWORD_HASHERS.
+Reads one JSON list of operations per line on stdin and answers one JSON line per request: {"results": [...]}
+(one result per operation) or {"error": "<traceback>"}. Starting Django once, not per request, keeps the
+tests quick. The settings module (written by the test into a temporary directory) names the database and
+PASSWORD_HASHERS.
 """
 import io
 import json
 import sys
+import traceback
 
 import django
 
@@ -65,4 +68,10 @@ def run(op):
     raise ValueError("unknown operation %r" % kind)
 
 
-print(json.dumps([run(op) for op in json.loads(sys.argv[1])]))
+for line in sys.stdin:
+    try:
+        answer = {"results": [run(op) for op in json.loads(line)]}
+    except Exception:  # the test shows the traceback
+        answer = {"error": traceback.format_exc()}
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
