@@ -82,6 +82,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const graphql = [
     graphqlCors,
     express.json({ limit: '100kb' }),
+    limits.httpMiddleware,
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
     }),

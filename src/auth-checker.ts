@@ -3,7 +3,8 @@
  * (NotAuthenticated, with WWW-Authenticate), an authenticated one without the role gets 403.
  * type-graphql's own failure would answer HTTP 200 with code UNAUTHORIZED, so this checker throws instead.
  *
- * Roles: `STAFF` (is_staff, or a superuser) and `SUPERUSER` (is_superuser). Listing several means any of them.
+ * Roles, named through `Role` (`@Authorized(Role.STAFF)`): `STAFF` (is_staff, or a superuser) and `SUPERUSER`
+ * (is_superuser). Listing several means any of them.
  */
 import type { AuthChecker } from 'type-graphql';
 import type { Context } from './context';
@@ -16,7 +17,9 @@ export type Role = (typeof Role)[keyof typeof Role];
 function hasRole(user: User, role: string): boolean {
   if (role === Role.SUPERUSER) return user.isSuperuser;
   if (role === Role.STAFF) return user.isStaff || user.isSuperuser;
-  return false;
+  // A role this checker does not know is a bug in a resolver (write Role.STAFF, not 'STAFF'): answering 403
+  // to everybody would hide it.
+  throw new Error(`@Authorized names an unknown role "${role}"; use Role.${Object.keys(Role).join(' or Role.')}`);
 }
 
 export const authChecker: AuthChecker<Context> = ({ context }, roles) => {

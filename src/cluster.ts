@@ -17,7 +17,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { logger } from './logger';
 import type { PreparedDatabase } from './database/database';
 import type { Settings } from './settings';
-import { serve, SHUTDOWN_GRACE_MS } from './serve';
+import { serve, SHUTDOWN_GRACE_MS } from './http-server';
 import { announceReady } from './ready';
 
 /** How the primary tells a worker where the prepared database is. */

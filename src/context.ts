@@ -28,7 +28,7 @@ const AUTHENTICATED = Symbol('authenticated');
  * toAuthenticated). Apollo copies the context per operation with Object.assign, which would call a getter
  * of the object's own; on the prototype it survives the copy, with the symbol-keyed state it reads.
  */
-class RequestContext implements Context {
+class OperationContext implements Context {
   readonly [AUTHENTICATED]: Authenticated | null;
   user: User | null;
 
@@ -54,7 +54,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       // The lookup borrows the root EntityManager's pool; the fork comes after, so a 401 costs none.
       const credentials = key === null ? null : await findCredentials(orm.em, key, settings.authKeyword);
       const em = orm.em.fork();
-      return new RequestContext(em, credentials && toAuthenticated(em, credentials), settings, ip);
+      return new OperationContext(em, credentials && toAuthenticated(em, credentials), settings, ip);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;

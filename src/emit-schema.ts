@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { printSchemaSDL } from './schema';
-import { projectRoot } from './settings';
+import { projectRoot } from './paths';
 
 printSchemaSDL().then((sdl) => {
   const file = path.join(projectRoot, 'schema.graphql');

@@ -3,12 +3,7 @@ import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { authChecker } from './auth-checker';
-import { UserResolver } from './users/user.resolver';
-import { TokenResolver } from './authtoken/token.resolver';
-import { ProductResolver } from './products/product.resolver';
-import { AdminResolver } from './admin/admin.resolver';
-
-export const resolvers = [UserResolver, TokenResolver, ProductResolver, AdminResolver] as const;
+import { resolvers } from './resources';
 
 // Every @ObjectType here is declared with simpleResolvers: its fields are plain properties, read by
 // graphql-js's default resolver. Without it type-graphql wraps each field in a resolver of its own, 200

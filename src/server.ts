@@ -10,7 +10,7 @@ import { describeUrl, prepareDatabase } from './database/database';
 import { logger } from './logger';
 import { loadSettings, SettingsError } from './settings';
 import { runPrimary, runWorker } from './cluster';
-import { serve } from './serve';
+import { serve } from './http-server';
 import { lowerThreadPoolPriority } from './thread-pool-priority';
 import { announceReady } from './ready';
 

@@ -32,6 +32,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { projectRoot } from './paths';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
@@ -72,8 +73,6 @@ export interface Settings {
   trustProxy: string | number | boolean;
 }
 
-/** The project root, whether running from `src` (vitest) or from `dist/src` (node). */
-export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 /** A DRF throttle rate: `requests` per `seconds`. */
 export interface ThrottleRate {

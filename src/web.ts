@@ -19,7 +19,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
-import { projectRoot, type Settings } from './settings';
+import { projectRoot } from './paths';
+import type { Settings } from './settings';
 import { introspectionRefusal } from './limits/introspection';
 
 export const DEFAULT_WEB_ROOT = path.join(projectRoot, 'dist', 'web');

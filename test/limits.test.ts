@@ -38,6 +38,19 @@ describe('operation limits with the default settings', () => {
     expectRefused(await server.graphql(`{ ${fields} }`, { token: key }), 'Aliases limit of 15 exceeded, found 16.');
   });
 
+  it('refuses a replayed document the same way, without a token lookup for an over-long one', async () => {
+    const fields = Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ');
+    for (let i = 0; i < 3; i += 1) {
+      expectRefused(await server.graphql(`{ ${fields} }`, { token: key }), 'Aliases limit of 15 exceeded, found 20.');
+    }
+    // MAX_TOKENS is checked before the context: even an invalid token is not looked up, the size answers first.
+    const long = `{ ${'__typename '.repeat(1001)}}`;
+    expectRefused(await server.graphql(long, { token: '0'.repeat(40) }), 'Token limit of 1000 exceeded, found more than 1000.');
+    const get = await fetch(`${server.baseUrl}/graphql?query=${encodeURIComponent(long)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBe(400);
+    expect(((await get.json()) as { errors: unknown[] }).errors[0]).toEqual({ message: 'Token limit of 1000 exceeded, found more than 1000.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+
   it('counts aliases inside fragments, and does not count __typename', async () => {
     const inFragment = Array.from({ length: 16 }, (_, i) => `a${i}: id`).join(' ');
     expectRefused(await server.graphql(`{ me { ...F } } fragment F on User { ${inFragment} }`, { token: key }), 'Aliases limit of 15 exceeded, found 16.');

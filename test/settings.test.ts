@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, projectRoot, SettingsError } from '../src/settings';
+import { projectRoot } from '../src/paths';
+import { loadSettings, SettingsError } from '../src/settings';
 
 describe('loadSettings', () => {
   it('has the documented defaults for an empty environment', () => {

@@ -2,7 +2,8 @@
  * The admin API (DRF's TokenAdmin and Django's user admin, as GraphQL). Staff only: anonymous callers get
  * 401, authenticated non-staff 403 (src/auth-checker.ts). Pages default to 20 items, at most 100.
  */
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth-checker';
 import type { Context } from '../context';
 import { pageCost } from '../limits/cost';
 import { ChecksPassword } from '../limits/password-fields';
@@ -11,22 +12,19 @@ import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { createUserAsStaff, deleteTokenByKey, listTokens, listUsers, setUserActive } from './admin.service';
 import { CreateUserInput, TokenPage, UserPage } from './admin.types';
-import { DEFAULT_PAGE_SIZE } from '../validation';
-
-// The page arguments are nullable `Int`s here (the admin issue's contract); an explicit null means the default.
+import { PageArgs, pageOf } from '../pagination';
 
 
-@Authorized('STAFF')
+@Authorized(Role.STAFF)
 @Resolver()
 export class AdminResolver {
   @Query(() => UserPage, { complexity: pageCost, description: 'Users whose username or email contains `search` (any case), newest first. Staff only.' })
   users(
     @Arg('search', () => String, { nullable: true }) search: string | null,
-    @Arg('limit', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) limit: number | null,
-    @Arg('offset', () => Int, { nullable: true, defaultValue: 0 }) offset: number | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<UserPage> {
-    return listUsers(em, { search, limit: limit ?? DEFAULT_PAGE_SIZE, offset: offset ?? 0 });
+    return listUsers(em, search, pageOf(page));
   }
 
   @Query(() => TokenPage, {
@@ -35,11 +33,10 @@ export class AdminResolver {
   })
   tokens(
     @Arg('search', () => String, { nullable: true }) search: string | null,
-    @Arg('limit', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) limit: number | null,
-    @Arg('offset', () => Int, { nullable: true, defaultValue: 0 }) offset: number | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<TokenPage> {
-    return listTokens(em, { search, limit: limit ?? DEFAULT_PAGE_SIZE, offset: offset ?? 0 });
+    return listTokens(em, search, pageOf(page));
   }
 
   @Mutation(() => Token, {

@@ -12,15 +12,11 @@ import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import type { PasswordSettings } from '../users/passwords';
 import { createUser } from '../users/user.service';
-import { checkPage, parseId } from '../validation';
+import type { PageData, PageWindow } from '../pagination';
+import { parseId } from '../validation';
 import { searchPattern } from './admin.search';
-import type { CreateUserInput, TokenPage, UserPage } from './admin.types';
+import type { CreateUserInput } from './admin.types';
 
-export interface PageQuery {
-  search?: string | null;
-  limit: number;
-  offset: number;
-}
 
 const TOKEN_KEY_MAX = 40;
 
@@ -37,8 +33,7 @@ function inOrder<T, K>(items: T[], ids: K[], idOf: (item: T) => K): T[] {
  */
 
 /** Users whose username or email contains the search (any case), newest (highest id) first. */
-export async function listUsers(em: EntityManager, { search, limit, offset }: PageQuery): Promise<UserPage> {
-  checkPage(limit, offset);
+export async function listUsers(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<User>> {
   const pattern = searchPattern(search);
   const connection = em.getConnection();
   // auth_user_search has one narrow row per user: paging and counting there reads far less than auth_user.
@@ -59,8 +54,7 @@ export async function listUsers(em: EntityManager, { search, limit, offset }: Pa
 }
 
 /** Tokens whose user's username or email contains the search (any case), newest first. */
-export async function listTokens(em: EntityManager, { search, limit, offset }: PageQuery): Promise<TokenPage> {
-  checkPage(limit, offset);
+export async function listTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<Token>> {
   const pattern = searchPattern(search);
   const connection = em.getConnection();
   const [items, [{ total }]] = await Promise.all([

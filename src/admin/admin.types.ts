@@ -1,26 +1,15 @@
 /** The admin API's GraphQL types: pages of users and tokens, and the admin's user form. */
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { Page } from '../pagination';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { RegisterInput } from '../users/user.inputs';
 
 @ObjectType({ simpleResolvers: true, description: 'One page of users, newest first, and how many match in all.' })
-export class UserPage {
-  @Field(() => [User])
-  items!: User[];
-
-  @Field(() => Int)
-  total!: number;
-}
+export class UserPage extends Page(User) {}
 
 @ObjectType({ simpleResolvers: true, description: 'One page of tokens, newest first, and how many match in all.' })
-export class TokenPage {
-  @Field(() => [Token])
-  items!: Token[];
-
-  @Field(() => Int)
-  total!: number;
-}
+export class TokenPage extends Page(Token) {}
 
 @InputType({ description: "A user made by staff (the admin's Add user). Validated as register is." })
 export class CreateUserInput extends RegisterInput {

@@ -51,6 +51,20 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
+/**
+ * For commands that take no arguments: true when `--help` was asked for (and printed), a usage error for
+ * anything else on the command line.
+ */
+export function helpOrNoArguments(command: Pick<Command, 'help'>, args: string[], io: Pick<CommandIO, 'stdout'>): boolean {
+  const { values, positionals } = parseCommandArgs(args, {}, true);
+  if (values.help) {
+    writeLine(io.stdout, command.help);
+    return true;
+  }
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+  return false;
+}
+
 export function writeLine(stream: Writable, text: string): void {
   stream.write(`${text}\n`);
 }

@@ -1,7 +1,7 @@
 /** `manage ensure-tokens`: DRF's documented backfill, over ensureTokens(). */
 import { ensureTokens } from '../authtoken/ensure-tokens';
 import { loadSettings } from '../settings';
-import { parseCommandArgs, UsageError, writeLine, type Command } from './command';
+import { helpOrNoArguments, writeLine, type Command } from './command';
 import { requireMigrated, withDatabaseFor } from './database';
 
 export const ensureTokensCommand: Command = {
@@ -16,9 +16,7 @@ Options:
   -h, --help  Show this help.`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {}, true);
-    if (values.help) return writeLine(io.stdout, this.help);
-    if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+    if (helpOrNoArguments(this, args, io)) return;
     const created = await withDatabaseFor(loadSettings(io.env), async ({ orm }) => {
       await requireMigrated(orm);
       return ensureTokens(orm.em.fork());

@@ -2,7 +2,7 @@
 import { migrate } from '../database/orm';
 import { loadSettings } from '../settings';
 import { DatabaseModeError } from '../database/django';
-import { CommandError, parseCommandArgs, UsageError, writeLine, type Command } from './command';
+import { CommandError, helpOrNoArguments, writeLine, type Command } from './command';
 import { withDatabaseFor } from './database';
 
 export const migrateCommand: Command = {
@@ -17,9 +17,7 @@ Options:
   -h, --help  Show this help.`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {}, true);
-    if (values.help) return writeLine(io.stdout, this.help);
-    if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+    if (helpOrNoArguments(this, args, io)) return;
     const settings = loadSettings(io.env);
     const applied = await withDatabaseFor(settings, async ({ orm }) => {
       try {

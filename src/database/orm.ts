@@ -5,15 +5,11 @@
  */
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { User } from '../users/user.entity';
-import { Token } from '../authtoken/token.entity';
-import { Product } from '../products/product.entity';
+import { entities } from '../resources';
 import { TokenSubscriber } from '../authtoken/token.subscriber';
 import { migrationsList } from '../migrations';
 import { checkDatabaseMode } from './django';
 import { logger } from '../logger';
-
-export const entities = [User, Token, Product];
 
 export interface OrmOptions {
   poolSize?: number;

@@ -7,7 +7,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from '../validation';
+import { DEFAULT_PAGE_SIZE } from '../pagination';
 import { LimitExceeded } from './refusal';
 
 /** The `complexity` of a page field: one item's cost, `limit` times over. */

@@ -7,7 +7,7 @@
  * 1.4 ms, as much as answering a page of products), so it says "more than" rather than how many.
  */
 import { Lexer, Source, TokenKind, type GraphQLError } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
 import { LimitExceeded } from './refusal';
 
 /** Whether `source` holds more than `max` tokens as graphql-js's parser counts them (comments excluded). */
@@ -26,27 +26,27 @@ export function exceedsTokens(source: string, max: number): boolean {
   return false;
 }
 
+function tokenRefusal(maxTokens: number): string {
+  return `Token limit of ${maxTokens} exceeded, found more than ${maxTokens}.`;
+}
+
+/** For transports other than HTTP (the same limit, thrown). */
 export function checkTokenLimit(source: string, maxTokens: number): void {
-  if (exceedsTokens(source, maxTokens)) throw new LimitExceeded(`Token limit of ${maxTokens} exceeded, found more than ${maxTokens}.`);
+  if (exceedsTokens(source, maxTokens)) throw new LimitExceeded(tokenRefusal(maxTokens));
 }
 
 /**
- * Checked in didResolveSource, the last hook before Apollo parses. Apollo treats an error thrown there as
- * unexpected (a 500) unless a plugin's unexpectedErrorProcessingRequest throws it on: then it answers with
- * the error's own status (400) and formatError, as for any client error. graphql-armor's Apollo plugin takes
- * the same route; its parser-based count would parse the document a second time.
+ * Checked on the HTTP request, before Apollo: before the context (whose token lookup is a query) and before
+ * parsing. The answer has Apollo's error shape and status.
  */
-export function tokenLimitPlugin(maxTokens: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveSource({ source }) {
-          checkTokenLimit(source, maxTokens);
-        },
-      };
-    },
-    async unexpectedErrorProcessingRequest({ error }) {
-      if (error instanceof LimitExceeded) throw error;
-    },
+export function tokenLimitMiddleware(maxTokens: number): RequestHandler {
+  return (req, res, next) => {
+    const query: unknown = req.method === 'GET' ? req.query.query : req.body?.query;
+    if (typeof query === 'string' && exceedsTokens(query, maxTokens)) {
+      const { message, extensions } = new LimitExceeded(tokenRefusal(maxTokens));
+      res.status(400).json({ errors: [{ message, extensions: { code: extensions.code } }] });
+      return;
+    }
+    next();
   };
 }

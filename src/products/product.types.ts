@@ -1,4 +1,5 @@
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { Page } from '../pagination';
 import { DecimalScalar } from './decimal.scalar';
 import { Product } from './product.entity';
 
@@ -15,10 +16,4 @@ export class ProductInput {
 }
 
 @ObjectType({ simpleResolvers: true, description: 'One page of products, newest first, and how many there are in all.' })
-export class ProductPage {
-  @Field(() => [Product])
-  items!: Product[];
-
-  @Field(() => Int)
-  total!: number;
-}
+export class ProductPage extends Page(Product) {}

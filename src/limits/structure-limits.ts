@@ -1,0 +1,52 @@
+/**
+ * MAX_ALIASES and MAX_DEPTH, by graphql-armor's rules, checked on their own before the full validation: as
+ * part of it, a refusal came only after graphql-js's ~25 rules had walked the whole document (40 aliased
+ * registrations cost more CPU to refuse than a page of products costs to answer). Apollo keeps the
+ * documents that passed (its document store), so this costs nothing for repeated valid operations; the
+ * documents refused are kept too, by hash, so a replayed hostile document is refused without being walked.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, validate, type ValidationContext, type ValidationRule } from 'graphql';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { LimitExceeded, withoutSyntaxPrefix } from './refusal';
+
+/** Refused documents remembered, by Apollo's query hash; the oldest go first. */
+const REMEMBERED = 1000;
+
+/** graphql-armor's rules hand us their refusal; it is reported with our wording. */
+const report = [
+  (context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(withoutSyntaxPrefix(error.message))),
+];
+
+export function structureRules({ maxAliases, maxDepth }: { maxAliases: number; maxDepth: number }): ValidationRule[] {
+  return [
+    // `__typename` is not counted: clients (Apollo Client among them) add it everywhere.
+    maxAliasesRule({ n: maxAliases, allowList: ['__typename'], onReject: report, propagateOnRejection: false }),
+    // Depth counts fields, not fragments; the playground's introspection query is deeper than any real
+    // operation and is not counted (where introspection is off, it is refused anyway).
+    maxDepthRule({ n: maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: report, propagateOnRejection: false }),
+  ];
+}
+
+export function structureLimitsPlugin(limits: { maxAliases: number; maxDepth: number }): ApolloServerPlugin {
+  const rules = structureRules(limits);
+  const refused = new Map<string, string>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ queryHash }) {
+          const message = refused.get(queryHash);
+          if (message !== undefined) throw new LimitExceeded(message);
+        },
+        async validationDidStart({ schema, document, queryHash }) {
+          const [error] = validate(schema, document, rules);
+          if (!error) return;
+          if (refused.size >= REMEMBERED) refused.delete(refused.keys().next().value!);
+          refused.set(queryHash, error.message);
+          throw new LimitExceeded(error.message);
+        },
+      };
+    },
+  };
+}

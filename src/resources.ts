@@ -1,0 +1,15 @@
+/**
+ * Every resource of the API, in one list: its entities (for MikroORM) and its resolvers (for the schema).
+ * Adding a resource adds its entity and its resolver here; src/database/orm.ts and src/schema.ts read these.
+ */
+import { User } from './users/user.entity';
+import { UserResolver } from './users/user.resolver';
+import { Token } from './authtoken/token.entity';
+import { TokenResolver } from './authtoken/token.resolver';
+import { Product } from './products/product.entity';
+import { ProductResolver } from './products/product.resolver';
+import { AdminResolver } from './admin/admin.resolver';
+
+export const entities = [User, Token, Product];
+
+export const resolvers = [UserResolver, TokenResolver, ProductResolver, AdminResolver] as const;
