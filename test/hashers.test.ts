@@ -92,6 +92,7 @@ describe('unusable stored values', () => {
     ['pbkdf2 with zero iterations', 'pbkdf2_sha256$0$seasalt$YlZ2Vggtqdc61YjArZuoApoBh9JNGYoDRBUGu6tcJQo='],
     ['pbkdf2 with a part missing', 'pbkdf2_sha256$260000$YlZ2Vggtqdc61YjArZuoApoBh9JNGYoDRBUGu6tcJQo='],
     ['bcrypt_sha256 around no bcrypt hash', 'bcrypt_sha256$$2b$04$short'],
+    ['a $2y$ hash (PHP), which the bcrypt package cannot check', '$2y$04$VB0y5N90ZYPYgFG7EyRl0eKtfVcW3.9Y/IZA7LJ0P4aXE6bD27z3G'],
     ['bcrypt_sha256 with one $ only', 'bcrypt_sha256$2b$04$VB0y5N90ZYPYgFG7EyRl0eKtfVcW3.9Y/IZA7LJ0P4aXE6bD27z3G'],
     ['scrypt with N not a power of two', 'scrypt$1000$seasalt$8$1$Qj3+9PPyRjSJIebHnG81TMjsqtaIGxNQG/aEB/NYafTJ7tibgfYz71m0ldQESkXFRkdVCBhhY8mx7rQwite/Pw=='],
     ['scrypt asking for 2 GiB', 'scrypt$16777216$seasalt$8$1$Qj3+9PPyRjSJIebHnG81TMjsqtaIGxNQG/aEB/NYafTJ7tibgfYz71m0ldQESkXFRkdVCBhhY8mx7rQwite/Pw=='],

@@ -17,7 +17,8 @@ export interface BcryptHash {
   cost: number;
 }
 
-const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+// $2a$ and $2b$ (what Django's bcrypt writes); the bcrypt package answers false for $2y$ without hashing.
+const BCRYPT = /^\$2[ab]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
 function parseBcrypt(text: string): BcryptHash | undefined {
   const match = BCRYPT.exec(text);
