@@ -91,8 +91,8 @@ describe('loadSettings', () => {
       passwordHasher: 'bcrypt_sha256',
       pbkdf2Iterations: 100_000_000,
       djangoDatabase: false,
-      });
     });
+  });
 
   it('has documented defaults for the operation limits and the password-work rate', () => {
     expect(loadSettings({})).toMatchObject({
