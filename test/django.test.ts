@@ -10,9 +10,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createUserToken, UnknownUser } from '../src/authtoken/create-user-token';
+import { main } from '../src/commands';
 import { withDatabase, prepareDatabase } from '../src/database/database';
 import { startTestServer, testSettings, type TestServer } from './utils';
 
@@ -121,6 +123,18 @@ class DjangoProject {
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A management command run in this process, as `npm run manage` runs it. */
+async function manage(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env } });
+  return { code, stdout: out, stderr: err };
 }
 
 /** An empty database (not the migrated template) on the test server, named so the test run drops it. */
@@ -405,9 +419,12 @@ for (const [hasher, mode] of modes) {
 describe.skipIf(!available)('DJANGO_DATABASE and the database must agree', () => {
   it('refuses DJANGO_DATABASE=true on a database Django has not migrated, creating nothing', async () => {
     const url = await createEmptyDatabase();
-    await expect(prepareDatabase(testSettings({ DATABASE_URL: url, DJANGO_DATABASE: 'true' }))).rejects.toThrow(
-      /DJANGO_DATABASE=true, but Django has not migrated this database \(missing auth\.0012_alter_user_first_name_max_length, authtoken\.0001_initial\): run the Django project's `python manage\.py migrate` first/,
-    );
+    const reason =
+      /DJANGO_DATABASE=true, but Django has not migrated this database \(missing auth\.0012_alter_user_first_name_max_length, authtoken\.0001_initial\): run the Django project's `python manage\.py migrate` first/;
+    await expect(prepareDatabase(testSettings({ DATABASE_URL: url, DJANGO_DATABASE: 'true' }))).rejects.toThrow(reason);
+    const migrate = await manage(['migrate'], { DATABASE_URL: url, DJANGO_DATABASE: 'true' });
+    expect(migrate.code).toBe(1);
+    expect(migrate.stderr).toMatch(reason);
     const client = new Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(`select count(*)::int as n from pg_tables where schemaname = 'public'`);
@@ -425,6 +442,13 @@ describe.skipIf(!available)('DJANGO_DATABASE and the database must agree', () =>
         /this is a Django project's database \(django_migrations records the auth app\): set DJANGO_DATABASE=true/,
       );
       expect(await djangoSchema(url)).toEqual(before);
+      // `manage migrate` says the same, without a stack, and exits 1.
+      const migrate = await manage(['migrate'], { DATABASE_URL: url });
+      expect(migrate).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(/^Cannot migrate: this is a Django project's database .*set DJANGO_DATABASE=true.*\n$/),
+      });
       const client = new Client({ connectionString: url });
       await client.connect();
       const { rows } = await client.query(`select to_regclass('mikro_orm_migrations') is null as untouched`);
