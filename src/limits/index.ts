@@ -19,21 +19,31 @@ import { costLimitPlugin } from './cost';
 import { noIntrospectionRule } from './introspection';
 import { passwordFieldsPlugin } from './password-fields';
 import { answerRefusals } from './refusal';
-import { structureLimitsPlugin } from './structure-limits';
-import { tokenLimitMiddleware } from './token-limit';
+import { structureLimitsPlugin, structureRules } from './structure-limits';
+import { RefusedDocuments } from './refused-documents';
+import { earlyRefusalMiddleware } from './token-limit';
 
 export interface OperationLimitChecks {
   /** Before Apollo, on POST and GET /graphql. */
   httpMiddleware: RequestHandler;
+  /** Apollo's extra validation rules. */
   validationRules: ValidationRule[];
+  /**
+   * Every rule a document must pass, the shape limits included, for a transport that validates documents
+   * itself (the WebSocket path): over HTTP the shape limits run in a plugin, ahead of the full validation.
+   */
+  documentRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
 }
 
 export function operationLimits(settings: Pick<Settings, 'limits' | 'introspection' | 'introspectionExplicit'>): OperationLimitChecks {
   const { maxAliases, maxDepth, maxTokens, maxCost } = settings.limits;
+  const refused = new RefusedDocuments();
+  const introspection = settings.introspection ? [] : [noIntrospectionRule(settings)];
   return {
-    httpMiddleware: tokenLimitMiddleware(maxTokens),
-    validationRules: settings.introspection ? [] : [noIntrospectionRule(settings)],
-    plugins: [answerRefusals, structureLimitsPlugin({ maxAliases, maxDepth }), passwordFieldsPlugin, costLimitPlugin(maxCost)],
+    httpMiddleware: earlyRefusalMiddleware(maxTokens, refused),
+    validationRules: introspection,
+    documentRules: [...structureRules({ maxAliases, maxDepth }), ...introspection],
+    plugins: [answerRefusals, structureLimitsPlugin({ maxAliases, maxDepth }, refused), passwordFieldsPlugin, costLimitPlugin(maxCost)],
   };
 }

@@ -3,16 +3,14 @@
  * part of it, a refusal came only after graphql-js's ~25 rules had walked the whole document (40 aliased
  * registrations cost more CPU to refuse than a page of products costs to answer). Apollo keeps the
  * documents that passed (its document store), so this costs nothing for repeated valid operations; the
- * documents refused are kept too, by hash, so a replayed hostile document is refused without being walked.
+ * documents refused are remembered (refused-documents.ts) and answered before Apollo when they come again.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, validate, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { LimitExceeded, withoutSyntaxPrefix } from './refusal';
-
-/** Refused documents remembered, by Apollo's query hash; the oldest go first. */
-const REMEMBERED = 1000;
+import type { RefusedDocuments } from './refused-documents';
 
 /** graphql-armor's rules hand us their refusal; it is reported with our wording. */
 const report = [
@@ -29,21 +27,15 @@ export function structureRules({ maxAliases, maxDepth }: { maxAliases: number; m
   ];
 }
 
-export function structureLimitsPlugin(limits: { maxAliases: number; maxDepth: number }): ApolloServerPlugin {
+export function structureLimitsPlugin(limits: { maxAliases: number; maxDepth: number }, refused: RefusedDocuments): ApolloServerPlugin {
   const rules = structureRules(limits);
-  const refused = new Map<string, string>();
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ queryHash }) {
-          const message = refused.get(queryHash);
-          if (message !== undefined) throw new LimitExceeded(message);
-        },
-        async validationDidStart({ schema, document, queryHash }) {
+        async validationDidStart({ schema, document, source }) {
           const [error] = validate(schema, document, rules);
           if (!error) return;
-          if (refused.size >= REMEMBERED) refused.delete(refused.keys().next().value!);
-          refused.set(queryHash, error.message);
+          refused.remember(source, error.message);
           throw new LimitExceeded(error.message);
         },
       };

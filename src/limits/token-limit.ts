@@ -9,6 +9,7 @@
 import { Lexer, Source, TokenKind, type GraphQLError } from 'graphql';
 import type { RequestHandler } from 'express';
 import { LimitExceeded } from './refusal';
+import type { RefusedDocuments } from './refused-documents';
 
 /** Whether `source` holds more than `max` tokens as graphql-js's parser counts them (comments excluded). */
 export function exceedsTokens(source: string, max: number): boolean {
@@ -37,16 +38,15 @@ export function checkTokenLimit(source: string, maxTokens: number): void {
 
 /**
  * Checked on the HTTP request, before Apollo: before the context (whose token lookup is a query) and before
- * parsing. The answer has Apollo's error shape and status.
+ * parsing. A document refused earlier for its shape is answered here too. The answer has Apollo's error
+ * shape and status.
  */
-export function tokenLimitMiddleware(maxTokens: number): RequestHandler {
+export function earlyRefusalMiddleware(maxTokens: number, refused: RefusedDocuments): RequestHandler {
   return (req, res, next) => {
     const query: unknown = req.method === 'GET' ? req.query.query : req.body?.query;
-    if (typeof query === 'string' && exceedsTokens(query, maxTokens)) {
-      const { message, extensions } = new LimitExceeded(tokenRefusal(maxTokens));
-      res.status(400).json({ errors: [{ message, extensions: { code: extensions.code } }] });
-      return;
-    }
-    next();
+    if (typeof query !== 'string') return next();
+    const message = exceedsTokens(query, maxTokens) ? tokenRefusal(maxTokens) : refused.refusalOf(query);
+    if (message === undefined) return next();
+    res.status(400).json({ errors: [{ message, extensions: { code: new LimitExceeded(message).extensions.code } }] });
   };
 }
