@@ -132,6 +132,35 @@ describe('the dummy check', () => {
   });
 });
 
+describe('a wrong password against weaker parameters of the configured format', () => {
+  it('is followed by the missing PBKDF2 iterations (Django\'s harden_runtime)', async () => {
+    const stored = await encodePassword('correct horse', PBKDF2_POLICY);
+    const pbkdf2 = vi.spyOn(crypto, 'pbkdf2');
+    expect(await verifyPassword('wrong horse', stored, { ...PBKDF2_POLICY, pbkdf2Iterations: 4000 })).toBe(false);
+    expect(pbkdf2.mock.calls.map((call) => call[2])).toEqual([1000, 3000]);
+    pbkdf2.mockClear();
+    expect(await verifyPassword('correct horse', stored, { ...PBKDF2_POLICY, pbkdf2Iterations: 4000 })).toBe(true);
+    expect(await verifyPassword('wrong horse', stored, PBKDF2_POLICY)).toBe(false);
+    expect(pbkdf2.mock.calls.map((call) => call[2])).toEqual([1000, 1000]);
+  });
+
+  it('is followed by 2^(difference) - 1 more bcrypt comparisons at the stored cost', async () => {
+    const stored = await encodePassword('correct horse', BCRYPT_POLICY);
+    const compare = vi.spyOn(bcrypt, 'compare');
+    expect(await verifyPassword('wrong horse', stored, { ...BCRYPT_POLICY, bcryptRounds: 6 })).toBe(false);
+    expect(compare).toHaveBeenCalledTimes(4);
+    compare.mockClear();
+    expect(await verifyPassword('correct horse', stored, { ...BCRYPT_POLICY, bcryptRounds: 6 })).toBe(true);
+    expect(compare).toHaveBeenCalledTimes(1);
+  });
+
+  it('is not hardened for another format (which a successful login re-hashes)', async () => {
+    const compare = vi.spyOn(bcrypt, 'compare');
+    expect(await verifyPassword('wrong', VECTORS[3][1], { ...BCRYPT_POLICY, bcryptRounds: 6 })).toBe(false);
+    expect(compare).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('new passwords', () => {
   it("are stored as Django's BCryptSHA256PasswordHasher writes them, at BCRYPT_ROUNDS", async () => {
     const encoded = await encodePassword('correct horse', { ...BCRYPT_POLICY, bcryptRounds: 5 });

@@ -77,11 +77,30 @@ export function mustUpdate(encoded: string, policy: PasswordPolicy): boolean {
   return bcryptSha256.parse(encoded)!.cost < policy.bcryptRounds;
 }
 
-/** Checks `password` against a stored value; an unusable value answers false after the same work as a check. */
+/**
+ * Checks `password` against a stored value; an unusable value answers false after the same work as a check.
+ * A wrong password against a hash in the configured format but with weaker parameters is followed by the
+ * missing work (Django's harden_runtime), so a failure takes as long as for other users.
+ */
 export async function verifyPassword(password: string, encoded: string | null | undefined, policy: PasswordPolicy): Promise<boolean> {
   const identified = identify(encoded);
   if (!identified) return dummyCheck(password, policy);
-  return identified.format.verify(password, identified.parsed);
+  const valid = await identified.format.verify(password, identified.parsed);
+  if (!valid) await hardenRuntime(password, encoded!, policy);
+  return valid;
+}
+
+async function hardenRuntime(password: string, encoded: string, policy: PasswordPolicy): Promise<void> {
+  if (policy.passwordHasher === 'pbkdf2_sha256') {
+    const parsed = pbkdf2Sha256.parse(encoded);
+    const missing = parsed ? policy.pbkdf2Iterations - parsed.iterations : 0;
+    if (missing > 0) await pbkdf2Sha256.encode(password, parsed!.salt, missing);
+    return;
+  }
+  const parsed = bcryptSha256.parse(encoded);
+  // Each bcrypt round doubles the work: 2^(difference) - 1 more comparisons at the stored cost.
+  const extra = parsed && parsed.cost < policy.bcryptRounds ? 2 ** (policy.bcryptRounds - parsed.cost) - 1 : 0;
+  for (let i = 0; i < extra; i += 1) await bcryptSha256.verify(password, parsed!);
 }
 
 const dummyBcrypt = new Map<number, Promise<string>>();
