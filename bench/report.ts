@@ -4,6 +4,8 @@ import type { LoadResult } from './load';
 
 export interface Figures {
   a: { floor: LoadResult; server: LoadResult; ratio: number };
+  /** (a) with the DRF token and with a login token, in turns on the same server: CPU per request, login / DRF. */
+  loginToken: { drf: LoadResult; login: LoadResult; cpuRatio: number };
   b: { floor: LoadResult; server: LoadResult; ratio: number };
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
@@ -33,6 +35,12 @@ const GROWTH_TOLERANCE_MB = 10;
 export function budgets(f: Figures): Budget[] {
   return [
     { name: '(a) products with a valid token, vs floor', figure: `${f.a.ratio}x`, limit: '>= 0.8x', pass: f.a.ratio >= 0.8 },
+    {
+      name: '(a) login token, server CPU per request vs the DRF token',
+      figure: `${f.loginToken.cpuRatio}x`,
+      limit: '<= 1.05x',
+      pass: f.loginToken.cpuRatio <= 1.05,
+    },
     { name: '(b) unknown token (401), vs floor', figure: `${f.b.ratio}x`, limit: '>= 0.9x', pass: f.b.ratio >= 0.9 },
     { name: '(c) obtainAuthToken, vs hash-bound limit', figure: `${f.c.ratio}x`, limit: '>= 0.9x', pass: f.c.ratio >= 0.9 },
     { name: '(d) read p99 under login storm, vs idle p99', figure: `${f.d.ratio}x`, limit: '<= 3x', pass: f.d.ratio <= 3 },
@@ -66,6 +74,8 @@ export function printTable(f: Figures): void {
   console.log(row(['scenario', 'req/s', 'p50', 'p99', 'errors', 'CPU ms/req', 'ratio'], widths));
   line('(a) products, valid token: floor', f.a.floor, '');
   line('(a) products, valid token: server', f.a.server, `${f.a.ratio}x floor`);
+  line('(a) products, DRF token (in turns)', f.loginToken.drf, '');
+  line('(a) products, login token', f.loginToken.login, `${f.loginToken.cpuRatio}x DRF CPU`);
   line('(b) unknown token, 401: floor', f.b.floor, '');
   line('(b) unknown token, 401: server', f.b.server, `${f.b.ratio}x floor`);
   line('(c) obtainAuthToken: server', f.c.server, `${f.c.ratio}x limit`);

@@ -5,6 +5,7 @@
  * drives both over 127.0.0.1 with autocannon:
  *
  *   (a) products(limit: 50) with a valid token       server vs floor
+ *       and the same with a login token                 server CPU per request vs the DRF token's, in turns
  *   (b) the same with an unknown token (401)         server vs floor
  *   (c) obtainAuthToken with the right password      server vs the hash-bound limit
  *   (d) (a) at 8 connections, idle and while 8 connections hammer obtainAuthToken: p99 against idle p99
@@ -93,16 +94,21 @@ const SLICE_SECONDS = 2;
  * seconds: on a shared machine, load from elsewhere then hits every side of a ratio alike.
  */
 async function compare(label: string, targets: Started[], request: Request, conns = connections): Promise<LoadResult[]> {
+  return compareSides(label, targets.map((target) => ({ target, request })), conns);
+}
+
+/** As compare(), for sides that may differ in the request as well as the target. */
+async function compareSides(label: string, sides: { target: Started; request: Request }[], conns = connections): Promise<LoadResult[]> {
   const slices = Math.max(1, Math.round(duration / SLICE_SECONDS));
   log(`  ${label}: warm-up ${warmup} s each, then ${slices} turns of ${round(duration / slices, 1)} s each at ${conns} connections`);
-  for (const target of targets) {
+  for (const { target, request } of sides) {
     await runLoad(target.baseUrl, request, conns, warmup);
     await drain(target, request);
   }
-  const parts = targets.map(() => [] as Slice[]);
-  const cpu = targets.map(() => ({ server: 0, database: 0, loadGenerator: 0 }));
+  const parts = sides.map(() => [] as Slice[]);
+  const cpu = sides.map(() => ({ server: 0, database: 0, loadGenerator: 0 }));
   for (let i = 0; i < slices; i += 1) {
-    for (const [index, target] of targets.entries()) {
+    for (const [index, { target, request }] of sides.entries()) {
       const before = { server: serverCpuMs(target.child.pid!), database: databaseCpu(), bench: process.cpuUsage() };
       parts[index].push(await runSlice(target.baseUrl, request, conns, duration / slices));
       cpu[index].server += serverCpuMs(target.child.pid!) - before.server;
@@ -199,7 +205,7 @@ async function main(): Promise<void> {
     log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
     const server = await start(serverScript, serverEnv(1));
     if (tmp) databaseCpu = () => databaseCpuMs(server.child.pid!);
-    const { token, username } = await seed(server.baseUrl);
+    const { token, username, loginToken } = await seed(server.baseUrl);
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
     // Production mode for both: graphql-js runs extra instanceof checks in development.
     const floor = await start(floorScript, { DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
@@ -209,6 +215,7 @@ async function main(): Promise<void> {
     const hash: HashBound = await measureHashBound(rounds);
 
     const read: Request = { query: PRODUCTS, authorization: `Token ${token}`, status: 200, contains: '"total":' };
+    const readWithLoginToken: Request = { ...read, authorization: `Token ${loginToken}` };
     const unknown: Request = { query: PRODUCTS, authorization: `Token ${'0'.repeat(40)}`, status: 401, contains: 'Invalid token.' };
     const login: Request = {
       query: `mutation { obtainAuthToken(username: "${username}", password: "${PASSWORD}") { token } }`,
@@ -219,6 +226,10 @@ async function main(): Promise<void> {
     log('Run 1');
     const [aFloor, aServer] = await compare('(a) floor and server', [floor, server], read);
     const [bFloor, bServer] = await compare('(b) floor and server', [floor, server], unknown);
+    const [aDrf, aLogin] = await compareSides('(a) DRF token and login token', [
+      { target: server, request: read },
+      { target: server, request: readWithLoginToken },
+    ]);
     const a = { floor: aFloor, server: aServer };
     const b = { floor: bFloor, server: bServer };
     const c = await measure('(c) server', server, login);
@@ -258,6 +269,7 @@ async function main(): Promise<void> {
 
     const figures: Figures = {
       a: { ...a, ratio: round(a.server.requestsPerSecond / a.floor.requestsPerSecond) },
+      loginToken: { drf: aDrf, login: aLogin, cpuRatio: round((aLogin.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
       b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond) },
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },

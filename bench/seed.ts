@@ -1,4 +1,4 @@
-/** The bench's data, created through the API as a client would: one user with a token, and 50 products. */
+/** The bench's data, created through the API as a client would: one user with a DRF token and a login token, and 50 products. */
 import { randomBytes } from 'node:crypto';
 
 export const PASSWORD = 'bench correct horse';
@@ -13,7 +13,7 @@ export async function post(baseUrl: string, query: string, authorization?: strin
 }
 
 /** A user and at least 50 products, created through the API as a client would. */
-export async function seed(baseUrl: string): Promise<{ username: string; token: string }> {
+export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string }> {
   const username = `bench_${randomBytes(4).toString('hex')}`;
   const registered = await post(
     baseUrl,
@@ -33,6 +33,10 @@ export async function seed(baseUrl: string): Promise<{ username: string; token: 
     );
     if (!created.body.data?.createProduct) throw new Error(`createProduct failed: ${JSON.stringify(created.body)}`);
   }
-  return { username, token };
+  // A login token beside the DRF token, for (a)'s side-by-side line.
+  const device = await post(baseUrl, `mutation { login(username: "${username}", password: "${PASSWORD}", name: "bench") { token } }`);
+  const loginToken = device.body.data?.login?.token as string | undefined;
+  if (!loginToken) throw new Error(`login failed: ${JSON.stringify(device.body)}`);
+  return { username, token, loginToken };
 }
 

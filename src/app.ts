@@ -12,9 +12,9 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { contextFactory, type Context } from './context';
+import { contextFactory, recordTokenUsePlugin, type Context } from './context';
 import { createSchema } from './schema';
-import { databaseOutagePlugin, formatErrorFor } from './error-format';
+import { databaseOutagePlugin, formatErrorFor, wwwAuthenticatePlugin } from './error-format';
 import { operationLimits } from './limits';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
@@ -46,7 +46,14 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     formatError: formatErrorFor({ development, suggestions: settings.introspection }),
     // No @cacheControl hints exist here, and Apollo's cache-control plugin hooks every resolved field:
     // 200 calls for a page of 50 products, for a header it would never set (profile in issue 5).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, databaseOutagePlugin],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
+      databaseOutagePlugin,
+      wwwAuthenticatePlugin(settings.authKeyword),
+      recordTokenUsePlugin,
+    ],
   });
   await apollo.start();
 

@@ -23,7 +23,7 @@ function hasRole(user: User, role: string): boolean {
 }
 
 export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
-  if (!context.user) throw new NotAuthenticated(context.settings.authKeyword);
+  if (!context.user) throw new NotAuthenticated();
   if (roles.length > 0 && !roles.some((role) => hasRole(context.user!, role))) throw new PermissionDenied();
   return true;
 };

@@ -1,25 +1,33 @@
 /**
  * DRF's TokenAuthentication, for the GraphQL context.
  *
- * Clients authenticate by passing the token key in the Authorization header, prepended with the keyword
+ * Clients authenticate by passing the token in the Authorization header, prepended with the keyword
  * (`Token` by default, `Bearer` with AUTH_KEYWORD=Bearer) and whitespace:
  *
  *     Authorization: Token 401f7ac837da42b97f613d789819ff93537bee6a
  *
- * `authenticate()` returns null for no header or another scheme (anonymous, so other schemes can coexist),
- * `{ user, token }` for a valid token, and throws AuthenticationFailed (401) for everything else, with DRF's
- * messages verbatim. A valid key costs one query: the token joined to its user.
+ * The token is either a DRF token (40 hex characters) or a login token (TOKEN_PREFIX and 64 hex characters,
+ * knox's model); the token store (src/authtoken/token-store.ts) tells them apart and finds either with one
+ * query. `authenticate()` is the one call the context makes, as DRF's `TokenAuthentication.authenticate`: it
+ * returns null for no header or another scheme (anonymous, so other schemes can coexist), `{ user, token }`
+ * for a valid token, and throws AuthenticationFailed (401) for everything else, with DRF's messages verbatim
+ * (an expired login token: `Invalid token.` with `extensions.reason: "TOKEN_EXPIRED"`).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OptionalProps } from '@mikro-orm/core';
-import { queryRows } from './database/sql';
-import { AuthenticationFailed } from './errors';
+import { AuthenticationFailed, TokenExpired } from './errors';
+import { defaultLoginTokenSettings, type LoginTokenSettings, type Settings } from './settings';
+import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
+import { lookupToken, type AuthToken, type DrfTokenRow, type LoginTokenRow, type TokenUse, type UserRow } from './authtoken/token-store';
 import { User } from './users/user.entity';
 
 export interface Authenticated {
   user: User;
-  token: Token;
+  /** DRF's `request.auth`: the Token or LoginToken the request authenticated with. */
+  token: AuthToken;
+  /** A login token's use to record (lastUsed, auto refresh), when one is due; see context.ts. */
+  use: TokenUse | null;
 }
 
 export type HeaderParse =
@@ -30,7 +38,6 @@ export type HeaderParse =
 // Python's bytes.split(): runs of ASCII whitespace, ignoring leading and trailing runs.
 const WHITESPACE = /[ \t\n\r\v\f]+/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-const KEY_SHAPE = /^[0-9a-f]{40}$/;
 
 export function parseAuthorizationHeader(header: string | undefined, keyword: string): HeaderParse {
   const parts = (header ?? '').split(WHITESPACE).filter(Boolean);
@@ -45,47 +52,43 @@ export function parseAuthorizationHeader(header: string | undefined, keyword: st
   return { kind: 'key', key: parts[1] };
 }
 
-// Written out rather than built by em.findOne(Token, { key }, { populate: ['user'] }): this runs on every
-// request, and the ORM's query building and joined hydration took 3x the CPU of the query itself (profile
-// in issue 5). It is sent as a parameterised query on a pooled connection (src/database/sql.ts); MikroORM's
-// execute() would first inline the parameters into the SQL text for its logger. The row becomes a User and
-// a Token registered in the request's identity map, as em.map would make them, at a fraction of em.map's
-// CPU (8% of a products request in the profile). test/authentication.test.ts checks every User property.
-const TOKEN_QUERY =
-  'select "u".*, "t"."key" as "token_key", "t"."created" as "token_created" from "authtoken_token" as "t" ' +
-  'inner join "auth_user" as "u" on "u"."id" = "t"."user_id" where "t"."key" = $1 limit 1';
+/** The settings authentication reads; a bare keyword means the default login-token settings. */
+export type AuthenticationSettings = Pick<Settings, 'authKeyword' | 'loginTokens'> | string;
 
-export interface CredentialsRow {
-  id: number;
-  username: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  password: string;
-  is_active: boolean;
-  is_staff: boolean;
-  is_superuser: boolean;
-  date_joined: string;
-  last_login: string | null;
-  token_key: string;
-  token_created: string;
+/**
+ * The header's credentials as managed entities, null for an anonymous request, or 401.
+ *
+ * `em` lends its connection pool for the lookup. The user and token are registered on `em`, or on the
+ * EntityManager that `requestEm` returns, called only once the token is valid: the context passes a fork
+ * there, so a 401 costs no fork. A valid key costs one query.
+ */
+export async function authenticate(
+  em: EntityManager,
+  header: string | undefined,
+  settings: AuthenticationSettings,
+  requestEm: () => EntityManager = () => em,
+): Promise<Authenticated | null> {
+  const parsed = parseAuthorizationHeader(header, typeof settings === 'string' ? settings : settings.authKeyword);
+  if (parsed.kind === 'anonymous') return null;
+  if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
+  const policy: LoginTokenSettings = typeof settings === 'string' ? defaultLoginTokenSettings() : settings.loginTokens;
+  const found = await lookupToken(em, parsed.key, policy);
+  if (found.kind === 'unknown') throw new AuthenticationFailed('Invalid token.');
+  if (found.kind === 'expired') throw new TokenExpired();
+  // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
+  if (!found.row.is_active) throw new AuthenticationFailed('User inactive or deleted.');
+  const target = requestEm();
+  const user = managedUser(target, found.row);
+  return found.kind === 'drf'
+    ? withLazyToken(user, () => drfToken(target, found.row, user), null)
+    : withLazyToken(user, () => loginToken(target, found.row, user), found.write);
 }
 
 /**
- * The row for a key, or AuthenticationFailed. `em` only lends its connection pool: no entity is made, so a
- * request that fails here never needs an EntityManager fork of its own.
+ * The row as a User managed by `em`, as em.map would make it, at a fraction of em.map's CPU (8% of a products
+ * request in the issue 5 profile). test/authentication.test.ts checks every User property.
  */
-export async function findCredentials(em: EntityManager, key: string, keyword: string): Promise<CredentialsRow> {
-  // Every key this server issues has this shape, so anything else is unknown without asking the database.
-  const row = KEY_SHAPE.test(key) ? (await queryRows<CredentialsRow>(em, TOKEN_QUERY, [key]))[0] : undefined;
-  if (!row) throw new AuthenticationFailed('Invalid token.', keyword);
-  // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
-  if (!row.is_active) throw new AuthenticationFailed('User inactive or deleted.', keyword);
-  return row;
-}
-
-/** The row as a User and a Token managed by `em`, the request's fork. */
-export function toAuthenticated(em: EntityManager, row: CredentialsRow): Authenticated {
+function managedUser(em: EntityManager, row: UserRow): User {
   const platform = em.getPlatform();
   const fields: Omit<User, typeof OptionalProps> = {
     id: row.id,
@@ -108,35 +111,44 @@ export function toAuthenticated(em: EntityManager, row: CredentialsRow): Authent
   const user = Object.create(User.prototype, descriptors) as User;
   // Managed: em.findOne(User, id) answers from the identity map, and a change to the user is flushed.
   em.getUnitOfWork().register(user, { ...fields });
-  let token: Token | undefined;
+  return user;
+}
+
+// The token is built on first use: few requests read request.auth, and setting a token's user relation runs
+// the ORM's propagation, a few percent of a products request.
+function withLazyToken(user: User, build: () => AuthToken, use: TokenUse | null): Authenticated {
+  let token: AuthToken | undefined;
   return {
     user,
-    // Built on first use: few requests read request.auth, and setting a Token's user relation runs the
-    // ORM's propagation, a few percent of a products request.
+    use,
     get token() {
-      if (!token) {
-        token = Object.assign(Object.create(Token.prototype) as Token, { key: row.token_key, user, created: platform.parseDate(row.token_created) });
-        em.getUnitOfWork().register(token, { key: token.key, user: user.id, created: token.created });
-      }
-      return token;
+      return (token ??= build());
     },
   };
 }
 
-/** The header's credentials as managed entities on `em`, null for an anonymous request, or 401. */
-export async function authenticate(
-  em: EntityManager,
-  header: string | undefined,
-  keyword: string,
-): Promise<Authenticated | null> {
-  const key = keyFromHeader(header, keyword);
-  return key === null ? null : toAuthenticated(em, await findCredentials(em, key, keyword));
+function drfToken(em: EntityManager, row: DrfTokenRow, user: User): Token {
+  const token = Object.assign(Object.create(Token.prototype) as Token, {
+    key: row.token_key,
+    user,
+    created: em.getPlatform().parseDate(row.token_created),
+  });
+  em.getUnitOfWork().register(token, { key: token.key, user: user.id, created: token.created });
+  return token;
 }
 
-/** The key in the header, null for no header or another scheme, or AuthenticationFailed for a bad one. */
-export function keyFromHeader(header: string | undefined, keyword: string): string | null {
-  const parsed = parseAuthorizationHeader(header, keyword);
-  if (parsed.kind === 'anonymous') return null;
-  if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message, keyword);
-  return parsed.key;
+function loginToken(em: EntityManager, row: LoginTokenRow, user: User): LoginToken {
+  const platform = em.getPlatform();
+  const fields = {
+    id: String(row.login_id),
+    digest: row.login_digest,
+    tokenKey: row.login_token_key,
+    name: row.login_name,
+    created: platform.parseDate(row.token_created),
+    expiry: row.login_expiry === null ? null : platform.parseDate(row.login_expiry),
+    lastUsed: row.login_last_used === null ? null : platform.parseDate(row.login_last_used),
+  };
+  const token = Object.assign(Object.create(LoginToken.prototype) as LoginToken, fields, { user });
+  em.getUnitOfWork().register(token, { ...fields, user: user.id });
+  return token;
 }

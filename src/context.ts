@@ -1,12 +1,16 @@
 /**
  * The per-request GraphQL context: `{ em, user, auth }`, as DRF sets `request.user` and `request.auth`.
  * Authentication is eager, as in DRF: a bad header fails the whole operation with 401, public fields too.
+ * `auth` is the Token or the LoginToken the request authenticated with.
  */
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { findCredentials, keyFromHeader, toAuthenticated, type Authenticated } from './authentication';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import { authenticate, type Authenticated } from './authentication';
 import { isConnectionError, ServiceUnavailable } from './errors';
 import type { Settings } from './settings';
-import type { Token } from './authtoken/token.entity';
+import { recordTokenUse, type AuthToken } from './authtoken/token-store';
+import type { LoginToken } from './authtoken/login-token.entity';
 import type { User } from './users/user.entity';
 
 export interface Context {
@@ -14,8 +18,8 @@ export interface Context {
   em: EntityManager;
   /** The authenticated user, or null for an anonymous request. */
   user: User | null;
-  /** The token the request authenticated with, or null. */
-  auth: Token | null;
+  /** The token the request authenticated with (a DRF Token or a LoginToken), or null. */
+  auth: AuthToken | null;
   settings: Settings;
   /** The client address (behind a proxy on loopback, the X-Forwarded-For client). */
   ip: string;
@@ -24,8 +28,8 @@ export interface Context {
 const AUTHENTICATED = Symbol('authenticated');
 
 /**
- * `auth` is a getter on the prototype, so the Token is only built when a resolver reads it (see
- * toAuthenticated). Apollo copies the context per operation with Object.assign, which would call a getter
+ * `auth` is a getter on the prototype, so the token is only built when a resolver reads it (see
+ * authentication.ts). Apollo copies the context per operation with Object.assign, which would call a getter
  * of the object's own; on the prototype it survives the copy, with the symbol-keyed state it reads.
  */
 class OperationContext implements Context {
@@ -42,7 +46,7 @@ class OperationContext implements Context {
     this.user = authenticated?.user ?? null;
   }
 
-  get auth(): Token | null {
+  get auth(): AuthToken | null {
     return this[AUTHENTICATED]?.token ?? null;
   }
 }
@@ -50,14 +54,44 @@ class OperationContext implements Context {
 export function contextFactory(orm: MikroORM, settings: Settings) {
   return async function createContext(authorization: string | undefined, ip: string): Promise<Context> {
     try {
-      const key = keyFromHeader(authorization, settings.authKeyword);
-      // The lookup borrows the root EntityManager's pool; the fork comes after, so a 401 costs none.
-      const credentials = key === null ? null : await findCredentials(orm.em, key, settings.authKeyword);
-      const em = orm.em.fork();
-      return new OperationContext(em, credentials && toAuthenticated(em, credentials), settings, ip);
+      let em: EntityManager | undefined;
+      // The lookup borrows the root EntityManager's pool; the fork is made only for a valid token (or
+      // below, for an anonymous request), so a 401 costs none.
+      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()));
+      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;
     }
   };
 }
+
+// Fields that read the token without using it: an operation asking only these records no use.
+const SIDE_EFFECT_FREE = new Set(['tokenInfo', '__typename']);
+
+function onlyInspects(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && SIDE_EFFECT_FREE.has(selection.name.value));
+}
+
+/**
+ * Records a login token's use (lastUsed, and the expiry with AUTO_REFRESH) once the operation is known, and
+ * only when the token store said a write is due (at most once per MIN_REFRESH_INTERVAL): other requests
+ * cost no query here. `tokenInfo` alone has no side effect, so it never refreshes a token, as knox users ask.
+ */
+export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart({ contextValue }) {
+    // Nearly every request has nothing to record: it gets no hook at all.
+    const use = (contextValue as OperationContext)[AUTHENTICATED]?.use;
+    if (!use) return;
+    return {
+      async didResolveOperation({ contextValue, operation }) {
+        if (!operation || onlyInspects(operation)) return;
+        await recordTokenUse(contextValue.em, use);
+        const token = contextValue.auth as LoginToken;
+        // The managed token shows what was written; its snapshot too, so that no flush writes it again.
+        Object.assign(token, { lastUsed: use.lastUsed, expiry: use.expiry });
+        contextValue.em.getUnitOfWork().register(token, { ...token, user: token.user.id } as never);
+      },
+    };
+  },
+};

@@ -2,8 +2,10 @@
  * How errors leave the server. Known codes (see errors.ts) pass through. A database outage becomes
  * SERVICE_UNAVAILABLE (HTTP 503) so clients can retry. Anything else is a bug: outside development its
  * message is replaced by a generic INTERNAL_SERVER_ERROR and the details go to the log, never to the client.
+ * Every 401 carries `WWW-Authenticate: <AUTH_KEYWORD>`, added here and nowhere else.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isConnectionError, PUBLIC_CODES, ServiceUnavailable } from './errors';
@@ -49,3 +51,24 @@ export const databaseOutagePlugin: ApolloServerPlugin = {
     };
   },
 };
+
+/**
+ * `WWW-Authenticate: <keyword>` on every 401 (RFC 7235 requires it; DRF sends its keyword), whoever raised
+ * it. A 401 from the context (a bad header) never reaches willSendResponse: Apollo builds that answer from
+ * the error's own `extensions.http`, so the header goes onto the error in contextCreationDidFail.
+ */
+export function wwwAuthenticatePlugin(keyword: string): ApolloServerPlugin {
+  return {
+    async contextCreationDidFail({ error }) {
+      const http = error instanceof GraphQLError ? (error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined) : undefined;
+      if (http?.status === 401 && http.headers) http.headers.set('www-authenticate', keyword);
+    },
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.http.status === 401) response.http.headers.set('www-authenticate', keyword);
+        },
+      };
+    },
+  };
+}

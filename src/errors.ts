@@ -5,6 +5,7 @@
  * | class                 | code                  | HTTP | when                                               |
  * |-----------------------|-----------------------|------|----------------------------------------------------|
  * | AuthenticationFailed  | UNAUTHENTICATED       | 401  | a bad Authorization header                         |
+ * | TokenExpired          | UNAUTHENTICATED       | 401  | an expired login token (`extensions.reason`)       |
  * | NotAuthenticated      | UNAUTHENTICATED       | 401  | anonymous caller on an @Authorized field           |
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
@@ -15,7 +16,8 @@
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
  * to the form as `graphQLErrors` rather than as a network failure. Apollo Server reads `extensions.http`
- * (status, and headers as a Map) and strips it from the response body.
+ * (status, and headers as a Map) and strips it from the response body. Every 401 gets its
+ * `WWW-Authenticate: <AUTH_KEYWORD>` in one place, wwwAuthenticatePlugin (src/error-format.ts).
  */
 import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 
@@ -41,16 +43,24 @@ class ClientError extends GraphQLError {
 }
 
 export class AuthenticationFailed extends ClientError {
-  constructor(message: string, keyword: string) {
-    super(message, {
-      extensions: { code: 'UNAUTHENTICATED', http: httpExtension(401, { 'www-authenticate': keyword }) },
-    });
+  constructor(message: string, reason?: string) {
+    super(message, { extensions: { code: 'UNAUTHENTICATED', ...(reason ? { reason } : {}), http: httpExtension(401) } });
+  }
+}
+
+/**
+ * knox's answer to an expired token (`Invalid token.`), with `extensions.reason` so that a client can say
+ * "your session expired" rather than "invalid".
+ */
+export class TokenExpired extends AuthenticationFailed {
+  constructor() {
+    super('Invalid token.', 'TOKEN_EXPIRED');
   }
 }
 
 export class NotAuthenticated extends AuthenticationFailed {
-  constructor(keyword: string) {
-    super('Authentication credentials were not provided.', keyword);
+  constructor() {
+    super('Authentication credentials were not provided.');
   }
 }
 

@@ -5,11 +5,12 @@
 import { User } from './users/user.entity';
 import { UserResolver } from './users/user.resolver';
 import { Token } from './authtoken/token.entity';
-import { TokenResolver } from './authtoken/token.resolver';
+import { LoginTokenFieldResolver, TokenResolver } from './authtoken/token.resolver';
+import { LoginToken } from './authtoken/login-token.entity';
 import { Product } from './products/product.entity';
 import { ProductResolver } from './products/product.resolver';
 import { AdminResolver } from './admin/admin.resolver';
 
-export const entities = [User, Token, Product];
+export const entities = [User, Token, LoginToken, Product];
 
-export const resolvers = [UserResolver, TokenResolver, ProductResolver, AdminResolver] as const;
+export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, AdminResolver] as const;

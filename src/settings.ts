@@ -26,6 +26,12 @@
  * | MAX_DEPTH          | 10                               | selection depth per operation (introspection not counted) |
  * | MAX_TOKENS         | 1000                             | parser tokens per document                                |
  * | MAX_COST           | 5000                             | cost per operation: a field 1, a page `limit` x its items |
+ * | TOKEN_PREFIX       | (empty)                          | login tokens start with this, at most 10 of [A-Za-z0-9_-] |
+ * | TOKEN_TTL          | 36000                            | seconds a login token lives (0: never expires)            |
+ * | AUTO_REFRESH       | false                            | each use moves a login token's expiry to now + TOKEN_TTL  |
+ * | MIN_REFRESH_INTERVAL| 60                              | seconds: no write when expiry/lastUsed would move by less |
+ * | AUTO_REFRESH_MAX_TTL| (unset: no cap)                 | seconds: expiry never passes created + this               |
+ * | TOKEN_LIMIT_PER_USER| (unset: no limit)               | unexpired login tokens per user before login answers 403  |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -69,8 +75,24 @@ export interface Settings {
   /** PASSWORD_RATE: bcrypt-running operations allowed per client address, or null when off. */
   passwordRate: ThrottleRate | null;
   limits: OperationLimits;
+  /** Login tokens (django-rest-knox's settings): see docs/login-tokens.md. */
+  loginTokens: LoginTokenSettings;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
   trustProxy: string | number | boolean;
+}
+
+export interface LoginTokenSettings {
+  /** Starts every new login token; at most 10 characters. */
+  prefix: string;
+  /** Seconds a new token lives; 0 means it never expires. */
+  ttl: number;
+  autoRefresh: boolean;
+  /** Seconds: expiry and lastUsed are written only when they would move by at least this much. */
+  minRefreshInterval: number;
+  /** Seconds after creation that expiry never passes, or null for no cap. */
+  autoRefreshMaxTtl: number | null;
+  /** Unexpired login tokens a user may hold, or null for no limit. */
+  limitPerUser: number | null;
 }
 
 
@@ -188,6 +210,33 @@ function trustProxy(env: Env): Settings['trustProxy'] {
   return raw;
 }
 
+function optionalInteger(env: Env, name: string, min: number, max: number): number | null {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? null : integer(env, name, 0, min, max);
+}
+
+function loginTokens(env: Env): LoginTokenSettings {
+  const prefix = env.TOKEN_PREFIX?.trim() ?? '';
+  // knox refuses a prefix over 10 characters. Header-safe characters only; no whitespace or quotes.
+  if (prefix.length > 10 || !/^[A-Za-z0-9_-]*$/.test(prefix)) {
+    throw new SettingsError(`TOKEN_PREFIX must be at most 10 characters of A-Z, a-z, 0-9, _ and -, got "${prefix}"`);
+  }
+  const YEAR = 366 * 86_400;
+  return {
+    prefix,
+    ttl: integer(env, 'TOKEN_TTL', 36_000, 0, 10 * YEAR),
+    autoRefresh: boolean(env, 'AUTO_REFRESH', false),
+    minRefreshInterval: integer(env, 'MIN_REFRESH_INTERVAL', 60, 0, YEAR),
+    autoRefreshMaxTtl: optionalInteger(env, 'AUTO_REFRESH_MAX_TTL', 1, 10 * YEAR),
+    limitPerUser: optionalInteger(env, 'TOKEN_LIMIT_PER_USER', 1, 1_000_000),
+  };
+}
+
+/** The login-token settings with every variable unset (their documented defaults). */
+export function defaultLoginTokenSettings(): LoginTokenSettings {
+  return loginTokens({});
+}
+
 export function loadSettings(env: Env = process.env): Settings {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
   const production = nodeEnv === 'production';
@@ -224,6 +273,7 @@ export function loadSettings(env: Env = process.env): Settings {
       maxTokens: integer(env, 'MAX_TOKENS', 1000, 100, 1_000_000),
       maxCost: integer(env, 'MAX_COST', 5000, 1, 100_000_000),
     },
+    loginTokens: loginTokens(env),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
   };
 }

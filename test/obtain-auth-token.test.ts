@@ -2,7 +2,7 @@ import bcrypt from 'bcrypt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
 import { hashPassword, verifyAgainstDummy } from '../src/users/passwords';
-import { getOrCreateToken } from '../src/authtoken/token.service';
+import { getOrCreateToken } from '../src/authtoken/token-store';
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token userId email } }';
 const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';

@@ -125,6 +125,27 @@ describe('loadSettings', () => {
     expect(loadSettings({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
   });
 
+  it("has knox's login-token defaults, and reads each login-token setting", () => {
+    expect(loadSettings({}).loginTokens).toEqual({
+      prefix: '',
+      ttl: 36_000,
+      autoRefresh: false,
+      minRefreshInterval: 60,
+      autoRefreshMaxTtl: null,
+      limitPerUser: null,
+    });
+    expect(
+      loadSettings({
+        TOKEN_PREFIX: 'acme_',
+        TOKEN_TTL: '0',
+        AUTO_REFRESH: 'true',
+        MIN_REFRESH_INTERVAL: '0',
+        AUTO_REFRESH_MAX_TTL: '86400',
+        TOKEN_LIMIT_PER_USER: '5',
+      }).loginTokens,
+    ).toEqual({ prefix: 'acme_', ttl: 0, autoRefresh: true, minRefreshInterval: 0, autoRefreshMaxTtl: 86_400, limitPerUser: 5 });
+  });
+
   it('accepts the bounds of the numeric settings', () => {
     expect(loadSettings({ PORT: '65535', BCRYPT_ROUNDS: '15' })).toMatchObject({ port: 65535, bcryptRounds: 15 });
     expect(loadSettings({ BCRYPT_ROUNDS: '4' }).bcryptRounds).toBe(4);
@@ -166,6 +187,15 @@ describe('loadSettings', () => {
     ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '100000001' }],
     ['DJANGO_DATABASE', { DJANGO_DATABASE: 'django' }],
     ['DJANGO_DATABASE', { DJANGO_DATABASE: 'auto' }],
+    ['TOKEN_PREFIX', { TOKEN_PREFIX: 'elevenchars' }],
+    ['TOKEN_PREFIX', { TOKEN_PREFIX: 'acme:' }],
+    ['TOKEN_TTL', { TOKEN_TTL: '-1' }],
+    ['TOKEN_TTL', { TOKEN_TTL: '10h' }],
+    ['AUTO_REFRESH', { AUTO_REFRESH: 'sometimes' }],
+    ['MIN_REFRESH_INTERVAL', { MIN_REFRESH_INTERVAL: '1.5' }],
+    ['AUTO_REFRESH_MAX_TTL', { AUTO_REFRESH_MAX_TTL: '0' }],
+    ['TOKEN_LIMIT_PER_USER', { TOKEN_LIMIT_PER_USER: '0' }],
+    ['TOKEN_LIMIT_PER_USER', { TOKEN_LIMIT_PER_USER: 'none' }],
     ['PASSWORD_RATE', { PASSWORD_RATE: '30' }],
     ['PASSWORD_RATE', { PASSWORD_RATE: '30/fortnight' }],
     ['PASSWORD_RATE', { PASSWORD_RATE: '0/minute' }],

@@ -10,8 +10,9 @@ import { ChecksPassword } from '../limits/password-fields';
 import { createUserToken } from '../authtoken/create-user-token';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
-import { createUserAsStaff, deleteTokenByKey, listTokens, listUsers, setUserActive } from './admin.service';
-import { CreateUserInput, TokenPage, UserPage } from './admin.types';
+import { deleteLoginTokenById, deleteTokenByKey } from '../authtoken/token-store';
+import { createUserAsStaff, listLoginTokens, listTokens, listUsers, setPasswordAsStaff, setUserActive } from './admin.service';
+import { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
 import { PageArgs, pageOf } from '../pagination';
 
 
@@ -76,5 +77,38 @@ export class AdminResolver {
     @Ctx() { em, user }: Context,
   ): Promise<User> {
     return setUserActive(em, user!, id, active);
+  }
+
+  @Query(() => LoginTokenPage, {
+    complexity: pageCost,
+    description:
+      "Login tokens whose user's username or email contains `search` (any case), or whose tokenKey is the " +
+      "search's first 15 characters, newest first. Never the token itself. Staff only.",
+  })
+  loginTokens(
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() { em }: Context,
+  ): Promise<LoginTokenPage> {
+    return listLoginTokens(em, search, pageOf(page));
+  }
+
+  @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })
+  deleteLoginToken(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
+    return deleteLoginTokenById(em, id);
+  }
+
+  @ChecksPassword()
+  @Mutation(() => Boolean, {
+    description:
+      "Sets a user's password and deletes all of that user's tokens. Changing staff or superusers needs a " +
+      'superuser (403). Staff only.',
+  })
+  setPassword(
+    @Arg('id', () => ID) id: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() { em, user, settings }: Context,
+  ): Promise<boolean> {
+    return setPasswordAsStaff(em, user!, id, password, settings);
   }
 }

@@ -10,15 +10,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound, PermissionDenied, ValidationError } from '../errors';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
-import type { PasswordSettings } from '../users/passwords';
+import { hashPassword, type PasswordSettings } from '../users/passwords';
 import { createUser } from '../users/user.service';
 import type { PageData, PageWindow } from '../pagination';
+import { setPasswordHash } from '../users/password-change';
+import { validatePassword } from '../users/user.validation';
+import { LoginToken } from '../authtoken/login-token.entity';
+import { tokenKeyOf } from '../authtoken/token-store';
 import { parseId } from '../validation';
 import { searchPattern } from './admin.search';
 import type { CreateUserInput } from './admin.types';
 
-
-const TOKEN_KEY_MAX = 40;
 
 /** Entities in the order of `ids` (a page's order), as `$in` returns them in any order. */
 function inOrder<T, K>(items: T[], ids: K[], idOf: (item: T) => K): T[] {
@@ -82,16 +84,6 @@ export async function listTokens(em: EntityManager, search: string | null, { lim
   return { items, total };
 }
 
-/** Deletes a token by its key; its user is unauthenticated from the next request on. */
-export async function deleteTokenByKey(em: EntityManager, rawKey: string): Promise<true> {
-  const key = rawKey.trim();
-  if (!key) throw new ValidationError('key: This field may not be blank.', 'key');
-  if (key.length > TOKEN_KEY_MAX) throw new ValidationError(`key: Ensure this field has no more than ${TOKEN_KEY_MAX} characters.`, 'key');
-  const deleted = await em.nativeDelete(Token, { key });
-  if (deleted === 0) throw new NotFound('No Token matches the given query.');
-  return true;
-}
-
 function mayManage(actor: User, target: { isStaff: boolean; isSuperuser: boolean }): boolean {
   return actor.isSuperuser || (!target.isStaff && !target.isSuperuser);
 }
@@ -121,4 +113,51 @@ export async function setUserActive(em: EntityManager, actor: User, rawId: strin
   user.isActive = active;
   await em.flush();
   return user;
+}
+
+/**
+ * Sets a user's password (Django admin's password form) and deletes all of that user's tokens, so every
+ * device must log in again. Changing a staff or superuser account needs a superuser, as setUserActive. The
+ * hash is in the configured format (PASSWORD_HASHER), as every password set here.
+ */
+export async function setPasswordAsStaff(
+  em: EntityManager,
+  actor: User,
+  rawId: string,
+  password: string,
+  passwords: PasswordSettings,
+): Promise<true> {
+  const id = parseId(rawId);
+  validatePassword(password);
+  const user = await em.findOne(User, { id });
+  if (!user) throw new NotFound('No User matches the given query.');
+  if (!mayManage(actor, user)) throw new PermissionDenied('Only a superuser may change a staff or superuser account.');
+  await setPasswordHash(em, user.id, await hashPassword(password, passwords), undefined, true);
+  return true;
+}
+
+/**
+ * Login tokens whose user's username or email contains the search (any case), or whose tokenKey is the
+ * search's first 15 characters (so a leaked token pasted whole finds its row), newest first.
+ */
+export async function listLoginTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<LoginToken>> {
+  const pattern = searchPattern(search);
+  const where = pattern ? 'where s.text like ? or t.token_key = ?' : '';
+  const filter = pattern ? [pattern, tokenKeyOf(search!.trim())] : [];
+  const from = 'from authtoken_login_token t join auth_user_search s on s.user_id = t.user_id';
+  const connection = em.getConnection();
+  const [items, [{ total }]] = await Promise.all([
+    (async () => {
+      const rows = await connection.execute<{ id: string }[]>(`select t.id ${from} ${where} order by t.created desc, t.id desc limit ? offset ?`, [
+        ...filter,
+        limit,
+        offset,
+      ]);
+      const ids = rows.map((row) => String(row.id));
+      if (!ids.length) return [];
+      return inOrder(await em.find(LoginToken, { id: { $in: ids } }, { populate: ['user'] }), ids, (token) => String(token.id));
+    })(),
+    connection.execute<{ total: number }[]>(`select count(*)::int as total ${from} ${where}`, filter),
+  ]);
+  return { items, total };
 }

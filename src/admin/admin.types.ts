@@ -2,6 +2,7 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { Page } from '../pagination';
 import { Token } from '../authtoken/token.entity';
+import { LoginToken } from '../authtoken/login-token.entity';
 import { User } from '../users/user.entity';
 import { RegisterInput } from '../users/user.inputs';
 
@@ -10,6 +11,9 @@ export class UserPage extends Page(User) {}
 
 @ObjectType({ simpleResolvers: true, description: 'One page of tokens, newest first, and how many match in all.' })
 export class TokenPage extends Page(Token) {}
+
+@ObjectType({ simpleResolvers: true, description: 'One page of login tokens, newest first, and how many match in all.' })
+export class LoginTokenPage extends Page(LoginToken) {}
 
 @InputType({ description: "A user made by staff (the admin's Add user). Validated as register is." })
 export class CreateUserInput extends RegisterInput {

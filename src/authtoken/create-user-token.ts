@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
 import { usernameMatches } from '../users/credentials';
 import { Token } from './token.entity';
-import { getOrCreateToken, regenerateToken } from './token.service';
+import { getOrCreateToken, regenerateToken } from './token-store';
 
 /** The username names no user. DRF's command wording; in the API a BAD_USER_INPUT on `username`. */
 export class UnknownUser extends ValidationError {

@@ -1,8 +1,24 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+/**
+ * The token API: DRF's (obtainAuthToken, regenerateToken) and knox's (login, myTokens, revokeToken,
+ * logoutAll, tokenInfo), and logout, which deletes whichever token authenticated the call.
+ */
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { ChecksPassword } from '../limits/password-fields';
-import { ObtainAuthTokenPayload } from './token.types';
-import { deleteUserToken, obtainAuthToken, regenerateToken, type IssuedToken } from './token.service';
+import { loginThrottle } from '../users/credentials';
+import { User } from '../users/user.entity';
+import { LoginToken } from './login-token.entity';
+import { LoginPayload, ObtainAuthTokenPayload, TokenInfo, TokenKind } from './token.types';
+import { login, obtainAuthToken, type IssuedToken } from './token.service';
+import {
+  deleteToken,
+  deleteTokensOfUser,
+  describeToken,
+  isCurrentToken,
+  listLoginTokens,
+  regenerateToken,
+  revokeLoginToken,
+} from './token-store';
 
 function payload(issued: IssuedToken): ObtainAuthTokenPayload {
   return { token: issued.token, userId: String(issued.userId), email: issued.email };
@@ -19,10 +35,28 @@ export class TokenResolver {
   async obtainAuthToken(
     @Arg('username', () => String) username: string,
     @Arg('password', () => String) password: string,
-    @Ctx() { em, settings, ip }: Context,
+    @Ctx() context: Context,
   ): Promise<ObtainAuthTokenPayload> {
-    const throttle = { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
-    return payload(await obtainAuthToken(em, username, password, settings, throttle));
+    const { em, settings } = context;
+    return payload(await obtainAuthToken(em, username, password, settings, loginThrottle(context)));
+  }
+
+  @ChecksPassword()
+  @Mutation(() => LoginPayload, {
+    description:
+      "Creates a new login token, one per device (knox's login): credentials are checked as obtainAuthToken " +
+      'checks them. `name` (at most 64 characters) is what the device calls itself. With TOKEN_LIMIT_PER_USER ' +
+      'unexpired tokens already, FORBIDDEN (HTTP 403). Public.',
+  })
+  async login(
+    @Arg('username', () => String) username: string,
+    @Arg('password', () => String) password: string,
+    @Arg('name', () => String, { nullable: true }) name: string | null,
+    @Ctx() context: Context,
+  ): Promise<LoginPayload> {
+    const { em, settings } = context;
+    const issued = await login(em, username, password, name, settings, loginThrottle(context));
+    return { token: issued.token, tokenId: issued.id, expiry: issued.expiry, user: await em.findOneOrFail(User, issued.userId) };
   }
 
   @Authorized()
@@ -33,8 +67,47 @@ export class TokenResolver {
   }
 
   @Authorized()
-  @Mutation(() => Boolean, { description: "Deletes the caller's token. The next obtainAuthToken issues a new one." })
-  async logout(@Ctx() { em, user }: Context): Promise<boolean> {
-    return deleteUserToken(em, user!.id);
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes the token that authenticated this call (the DRF token or a login token). The next ' +
+      'obtainAuthToken issues a new DRF token.',
+  })
+  async logout(@Ctx() { em, auth }: Context): Promise<boolean> {
+    return deleteToken(em, auth!);
+  }
+
+  @Authorized()
+  @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall); returns how many." })
+  logoutAll(@Ctx() { em, user }: Context): Promise<number> {
+    return deleteTokensOfUser(em, user!.id);
+  }
+
+  @Authorized()
+  @Query(() => [LoginToken], { description: "The caller's unexpired login tokens, newest first; `current` marks the one in use." })
+  myTokens(@Ctx() { em, user }: Context): Promise<LoginToken[]> {
+    return listLoginTokens(em, user!.id);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description: "Deletes one of the caller's login tokens. Another user's or an unknown id is NOT_FOUND.",
+  })
+  revokeToken(@Arg('id', () => ID) id: string, @Ctx() { em, user }: Context): Promise<boolean> {
+    return revokeLoginToken(em, user!.id, id);
+  }
+
+  @Authorized()
+  @Query(() => TokenInfo, { description: 'The token this request authenticated with. No side effect: it never refreshes the token.' })
+  tokenInfo(@Ctx() { auth }: Context): TokenInfo {
+    const info = describeToken(auth!);
+    return { ...info, kind: TokenKind[info.kind] };
+  }
+}
+
+@Resolver(() => LoginToken)
+export class LoginTokenFieldResolver {
+  @FieldResolver(() => Boolean, { description: 'Whether this is the token the request authenticated with.' })
+  current(@Root() token: LoginToken, @Ctx() { auth }: Context): boolean {
+    return isCurrentToken(token, auth);
   }
 }

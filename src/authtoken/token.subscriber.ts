@@ -1,6 +1,6 @@
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
 import { User } from '../users/user.entity';
-import { Token } from './token.entity';
+import { newToken } from './token-store';
 
 /**
  * DRF's `post_save` receiver ("create_auth_token"): every user created through the ORM gets a token.
@@ -13,7 +13,7 @@ export class TokenSubscriber implements EventSubscriber {
   async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
     for (const changeSet of uow.getChangeSets()) {
       if (changeSet.type !== ChangeSetType.CREATE || !(changeSet.entity instanceof User)) continue;
-      const token = em.create(Token, { user: changeSet.entity });
+      const token = newToken(em, changeSet.entity);
       uow.computeChangeSet(token);
     }
   }

@@ -1,4 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+/** The GraphQL types of the token mutations and queries (DRF's and knox's). */
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { User } from '../users/user.entity';
 
 @ObjectType({ simpleResolvers: true, description: "The answer of obtainAuthToken and regenerateToken: DRF's CustomAuthToken recipe." })
 export class ObtainAuthTokenPayload {
@@ -10,4 +13,48 @@ export class ObtainAuthTokenPayload {
 
   @Field()
   email!: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The answer of login: a new login token (knox's LoginView)." })
+export class LoginPayload {
+  @Field({ description: 'The login token, shown this once: send it as `Authorization: Token <token>`.' })
+  token!: string;
+
+  @Field(() => ID, { description: 'The AuthToken id, for revokeToken and myTokens.' })
+  tokenId!: string;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When the token stops working; null when TOKEN_TTL is 0.' })
+  expiry!: Date | null;
+
+  @Field(() => User)
+  user!: User;
+}
+
+export enum TokenKind {
+  AUTHTOKEN = 'AUTHTOKEN',
+  LOGIN = 'LOGIN',
+}
+
+registerEnumType(TokenKind, {
+  name: 'TokenKind',
+  description: 'AUTHTOKEN: the DRF token (obtainAuthToken). LOGIN: a login token (login).',
+  valuesConfig: { AUTHTOKEN: { description: "DRF's token, one per user." }, LOGIN: { description: 'A login token, one per device.' } },
+});
+
+@ObjectType({ simpleResolvers: true, description: 'The token this request authenticated with. Reading it never refreshes it.' })
+export class TokenInfo {
+  @Field(() => TokenKind)
+  kind!: TokenKind;
+
+  @Field(() => DateTimeISOResolver)
+  created!: Date;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Null when the token never expires (always, for AUTHTOKEN).' })
+  expiry!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "A login token's device name; null for AUTHTOKEN." })
+  name!: string | null;
+
+  @Field({ description: "The token's first 15 characters." })
+  tokenKey!: string;
 }

@@ -3,10 +3,12 @@ import { Migration20261123000000_initial } from './Migration20261123000000_initi
 import { Migration20261123000100_login_failures } from './Migration20261123000100_login_failures';
 import { Migration20261123000200_admin_search } from './Migration20261123000200_admin_search';
 import { Migration20261129000000_password_work } from './Migration20261129000000_password_work';
+import { Migration20261129000100_login_tokens } from './Migration20261129000100_login_tokens';
 
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123000100_login_failures', class: Migration20261123000100_login_failures },
   { name: 'Migration20261123000200_admin_search', class: Migration20261123000200_admin_search },
   { name: 'Migration20261129000000_password_work', class: Migration20261129000000_password_work },
+  { name: 'Migration20261129000100_login_tokens', class: Migration20261129000100_login_tokens },
 ];

@@ -4,6 +4,8 @@ import { ChecksPassword } from '../limits/password-fields';
 import { User } from './user.entity';
 import { RegisterInput } from './user.inputs';
 import { createUser } from './user.service';
+import { loginThrottle } from './credentials';
+import { changePassword } from './password-change';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -11,6 +13,25 @@ export class UserResolver {
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
     return createUser(em, input, settings);
+  }
+
+  @Authorized()
+  @ChecksPassword()
+  @Mutation(() => Boolean, {
+    description:
+      "Changes the caller's password (Django's PasswordChangeForm). A wrong currentPassword is BAD_USER_INPUT and " +
+      'counts as a failed login for the throttle; the new one is validated as register validates it. With ' +
+      'revokeOtherTokens (the default) every other token of the caller is deleted; this one keeps working.',
+  })
+  changePassword(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('revokeOtherTokens', () => Boolean, { nullable: true, defaultValue: true }) revokeOtherTokens: boolean | null,
+    @Ctx() context: Context,
+  ): Promise<boolean> {
+    const { em, user, auth, settings } = context;
+    const change = { currentPassword, newPassword, revokeOtherTokens: revokeOtherTokens ?? true };
+    return changePassword(em, user!, auth!, change, settings, loginThrottle(context));
   }
 
   @Authorized()

@@ -39,11 +39,12 @@ export function cleanEmail(raw: string): string {
   return email;
 }
 
-export function validatePassword(password: string): void {
+/** Django's default password validators that need no user; `field` names the input in the error. */
+export function validatePassword(password: string, field = 'password'): void {
   if (password.length < 8) {
-    throw new ValidationError('password: This password is too short. It must contain at least 8 characters.', 'password');
+    throw new ValidationError(`${field}: This password is too short. It must contain at least 8 characters.`, field);
   }
-  if (/^\d+$/.test(password)) throw new ValidationError('password: This password is entirely numeric.', 'password');
+  if (/^\d+$/.test(password)) throw new ValidationError(`${field}: This password is entirely numeric.`, field);
 }
 
 function cleanName(raw: string | null | undefined, field: 'firstName' | 'lastName'): string {

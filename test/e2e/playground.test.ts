@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeUser, tokenOf } from '../utils';
-import { chromiumAvailable, field, screenshot, useServerAndBrowser, warnIfNoChromium } from './browser';
+import { chromiumAvailable, field, screenshot, storedToken, useServerAndBrowser, warnIfNoChromium } from './browser';
 
 warnIfNoChromium('playground');
 
@@ -42,7 +42,9 @@ describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
     await field(page, 'Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
-    const key = await tokenOf(suite.server.orm, user.id);
+    // The token the web app logged in with (a login token since issue 11), which the playground must carry.
+    const key = await storedToken(page);
+    expect(key).not.toBe(await tokenOf(suite.server.orm, user.id));
 
     await page.getByRole('link', { name: 'Playground' }).click();
     await page.locator('.graphiql-container').waitFor();

@@ -2,9 +2,10 @@
  * The Apollo Client and its link chain, in request order:
  *
  * 1. unauthenticatedLink: any 401 (status 401, or UNAUTHENTICATED in the body) clears the stored token with
- *    the server's message, which sends the app back to the login screen.
+ *    the server's message, which sends the app back to the login screen; an expired login token
+ *    (`extensions.reason: TOKEN_EXPIRED`) says that the session expired instead.
  * 2. authLink: adds `Authorization: <keyword> <key>` to every operation except the public ones. Register and
- *    obtainAuthToken never carry it: the server authenticates eagerly, so a stale header would fail them and
+ *    obtainAuthToken and login never carry it: the server authenticates eagerly, so a stale header would fail them and
  *    a user with a revoked token could never log in again.
  * 3. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
  *    restart of a second or two goes unnoticed. Mutations are not retried: the first attempt may have landed.
@@ -19,7 +20,10 @@ import { authorizationHeader, graphqlUrl } from '../server-config';
 import { graphQLErrorsOf, isUnauthenticated, isUnavailable } from './errors';
 
 /** Operations that must reach the server anonymously whatever the stored token. */
-export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken']);
+export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken', 'Login']);
+
+/** What the login screen says after a login token expired. */
+export const SESSION_EXPIRED = 'Your session expired. Please log in again.';
 
 const unauthenticatedLink = new ErrorLink(({ error, operation }) => {
   if (PUBLIC_OPERATIONS.has(operation.operationName ?? '')) return;
@@ -28,7 +32,9 @@ const unauthenticatedLink = new ErrorLink(({ error, operation }) => {
   // with an older token (before a regenerate, say) must not log out the new one.
   const sent = operation.getContext().sentToken as string | undefined;
   if (sent !== undefined && sent !== getToken()) return;
-  const message = graphQLErrorsOf(error)[0]?.message;
+  const first = graphQLErrorsOf(error)[0];
+  if (first?.extensions?.reason === 'TOKEN_EXPIRED') return clearToken(SESSION_EXPIRED);
+  const message = first?.message;
   clearToken(message ? `Your session has ended: ${message}` : 'Your session has ended. Please log in again.');
 });
 

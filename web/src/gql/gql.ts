@@ -19,12 +19,19 @@ type Documents = {
     "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": typeof types.RegenerateTokenDocument,
+    "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n": typeof types.MyTokensDocument,
+    "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n": typeof types.RevokeTokenDocument,
+    "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": typeof types.AdminTokensDocument,
     "\n  query AdminUsers($search: String, $limit: Int, $offset: Int) {\n    users(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        username\n        email\n        isActive\n        isStaff\n        isSuperuser\n        dateJoined\n        lastLogin\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
     "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateTokenDocument,
     "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": typeof types.DeleteTokenDocument,
     "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": typeof types.SetUserActiveDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n": typeof types.CreateUserDocument,
+    "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": typeof types.AdminLoginTokensDocument,
+    "\n  mutation DeleteLoginToken($id: ID!) {\n    deleteLoginToken(id: $id)\n  }\n": typeof types.DeleteLoginTokenDocument,
     "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": typeof types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.CreateProductDocument,
     "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.UpdateProductDocument,
@@ -36,12 +43,19 @@ const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n": types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": types.RegenerateTokenDocument,
+    "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n": types.LoginDocument,
+    "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n": types.MyTokensDocument,
+    "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n": types.RevokeTokenDocument,
+    "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": types.AdminTokensDocument,
     "\n  query AdminUsers($search: String, $limit: Int, $offset: Int) {\n    users(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        username\n        email\n        isActive\n        isStaff\n        isSuperuser\n        dateJoined\n        lastLogin\n      }\n    }\n  }\n": types.AdminUsersDocument,
     "\n  mutation CreateToken($username: String!, $reset: Boolean!) {\n    createToken(username: $username, reset: $reset) {\n      key\n      created\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.CreateTokenDocument,
     "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": types.DeleteTokenDocument,
     "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": types.SetUserActiveDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n": types.CreateUserDocument,
+    "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": types.AdminLoginTokensDocument,
+    "\n  mutation DeleteLoginToken($id: ID!) {\n    deleteLoginToken(id: $id)\n  }\n": types.DeleteLoginTokenDocument,
     "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.CreateProductDocument,
     "\n  mutation UpdateProduct($id: ID!, $input: ProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.UpdateProductDocument,
@@ -85,6 +99,26 @@ export function graphql(source: "\n  mutation RegenerateToken {\n    regenerateT
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n"): (typeof documents)["\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogoutAll {\n    logoutAll\n  }\n"): (typeof documents)["\n  mutation LogoutAll {\n    logoutAll\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminTokens($search: String, $limit: Int, $offset: Int) {\n    tokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        key\n        created\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -106,6 +140,14 @@ export function graphql(source: "\n  mutation SetUserActive($id: ID!, $active: B
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteLoginToken($id: ID!) {\n    deleteLoginToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteLoginToken($id: ID!) {\n    deleteLoginToken(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-/** The account's operations: register, log in, who am I, log out, regenerate the token. */
+/** The account's operations: register, log in (DRF token or login token), who am I, log out, regenerate the token, devices, password. */
 import { graphql } from '../gql';
 
 export const RegisterDocument = graphql(`
@@ -47,5 +47,47 @@ export const RegenerateTokenDocument = graphql(`
     regenerateToken {
       token
     }
+  }
+`);
+
+export const LoginDocument = graphql(`
+  mutation Login($username: String!, $password: String!, $name: String) {
+    login(username: $username, password: $password, name: $name) {
+      token
+      tokenId
+      expiry
+    }
+  }
+`);
+
+export const MyTokensDocument = graphql(`
+  query MyTokens {
+    myTokens {
+      id
+      name
+      tokenKey
+      created
+      expiry
+      lastUsed
+      current
+    }
+  }
+`);
+
+export const RevokeTokenDocument = graphql(`
+  mutation RevokeToken($id: ID!) {
+    revokeToken(id: $id)
+  }
+`);
+
+export const LogoutAllDocument = graphql(`
+  mutation LogoutAll {
+    logoutAll
+  }
+`);
+
+export const ChangePasswordDocument = graphql(`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
   }
 `);

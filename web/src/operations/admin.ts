@@ -72,3 +72,30 @@ export const CreateUserDocument = graphql(`
     }
   }
 `);
+
+export const AdminLoginTokensDocument = graphql(`
+  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {
+    loginTokens(search: $search, limit: $limit, offset: $offset) {
+      total
+      items {
+        id
+        name
+        tokenKey
+        created
+        expiry
+        lastUsed
+        user {
+          id
+          username
+          email
+        }
+      }
+    }
+  }
+`);
+
+export const DeleteLoginTokenDocument = graphql(`
+  mutation DeleteLoginToken($id: ID!) {
+    deleteLoginToken(id: $id)
+  }
+`);

@@ -1,15 +1,23 @@
-/** Who am I (me), the token in use, and regenerating it (the old key stops working at once). */
+/**
+ * Who am I (me), the token in use, and regenerating the DRF token (the old key stops working at once); the
+ * devices logged in with login tokens, and the change-password form.
+ */
 import { useState, useSyncExternalStore } from 'react';
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { getToken, setToken, subscribe } from '../auth/token-store';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
 import { formatDate } from '../format';
 import { MeDocument, RegenerateTokenDocument } from '../operations/account';
 import { authKeyword } from '../server-config';
+import { AccountDevices } from './AccountDevices';
+import { ChangePasswordForm } from './ChangePasswordForm';
 
 export function AccountScreen() {
   const me = useQuery(MeDocument);
+  const client = useApolloClient();
+  // The screen's queries fail together when the server is away: one Try again brings them all back.
+  const retryAll = () => void client.refetchQueries({ include: 'active' });
   const token = useSyncExternalStore(subscribe, getToken);
   const [regenerate, regeneration] = useMutation(RegenerateTokenDocument);
   const [regenerated, setRegenerated] = useState(false);
@@ -27,7 +35,7 @@ export function AccountScreen() {
   return (
     <section className="card" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
-      {me.error ? <ErrorNotice error={me.error} onRetry={() => void me.refetch()} /> : null}
+      {me.error ? <ErrorNotice error={me.error} onRetry={retryAll} /> : null}
       {!user && me.loading ? <Loading what="your account" /> : null}
       {user ? (
         <dl className="details">
@@ -48,7 +56,7 @@ export function AccountScreen() {
 
       <h2>API token</h2>
       <p className="aside">
-        Send it as <code>Authorization: {authKeyword} &lt;key&gt;</code>. It does not expire: regenerate it if it may have leaked.
+        Send it as <code>Authorization: {authKeyword} &lt;key&gt;</code>. A token from Log in expires; Regenerate token issues your API token instead, which never expires (regenerate it again if it may have leaked).
       </p>
       <p className="token-line">
         <code className="token" data-testid="current-token">
@@ -61,6 +69,9 @@ export function AccountScreen() {
       <button type="button" onClick={() => void regenerateToken()} disabled={regeneration.loading}>
         {regeneration.loading ? 'Regenerating…' : 'Regenerate token'}
       </button>
+
+      <AccountDevices onRetry={retryAll} />
+      <ChangePasswordForm />
     </section>
   );
 }

@@ -1,9 +1,10 @@
-/** The staff admin, after DRF's admin site: a Tokens section and a Users section. */
+/** The staff admin, after DRF's admin site: a Tokens section, a Login tokens section (knox's) and a Users section. */
 import { useState } from 'react';
+import { AdminLoginTokens } from './AdminLoginTokens';
 import { AdminTokens } from './AdminTokens';
 import { AdminUsers } from './AdminUsers';
 
-type Section = 'tokens' | 'users';
+type Section = 'tokens' | 'login-tokens' | 'users';
 
 export function AdminScreen() {
   const [section, setSection] = useState<Section>('tokens');
@@ -17,10 +18,11 @@ export function AdminScreen() {
       <h1 id="admin-title">Administration</h1>
       <div role="tablist" aria-label="Sections" className="tabs">
         {tab('tokens', 'Tokens')}
+        {tab('login-tokens', 'Login tokens')}
         {tab('users', 'Users')}
       </div>
       <div role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${section}`}>
-        {section === 'tokens' ? <AdminTokens /> : <AdminUsers />}
+        {section === 'tokens' ? <AdminTokens /> : section === 'login-tokens' ? <AdminLoginTokens /> : <AdminUsers />}
       </div>
     </section>
   );

@@ -1,26 +1,30 @@
-/** Log in with username and password (obtainAuthToken); shows why the previous session ended, if it did. */
+/**
+ * Log in with username and password (`login`: a login token for this browser, named after it); shows why the
+ * previous session ended, if it did.
+ */
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { fieldErrors } from '../apollo/errors';
 import { sessionEndReason, setToken } from '../auth/token-store';
 import { Field } from '../components/Field';
 import { ErrorNotice, SuccessNotice } from '../components/Notice';
-import { ObtainAuthTokenDocument } from '../operations/account';
+import { deviceName } from '../auth/device-name';
+import { LoginDocument } from '../operations/account';
 import { followLink, navigate, paths } from '../router';
 
 export function LoginScreen() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [obtainAuthToken, { loading, error, reset }] = useMutation(ObtainAuthTokenDocument);
+  const [login, { loading, error, reset }] = useMutation(LoginDocument);
   const [endReason] = useState(sessionEndReason);
   const errors = fieldErrors(error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     reset();
-    const { data } = await obtainAuthToken({ variables: { username, password } }).catch(() => ({ data: undefined }));
+    const { data } = await login({ variables: { username, password, name: deviceName() } }).catch(() => ({ data: undefined }));
     if (data) {
-      setToken(data.obtainAuthToken.token);
+      setToken(data.login.token);
       navigate(paths.products, { replace: true });
     }
   }
@@ -29,7 +33,7 @@ export function LoginScreen() {
     <section className="card card-narrow" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
       {endReason && !error ? (
-        endReason === LOGGED_OUT ? <SuccessNotice>{endReason}</SuccessNotice> : <ErrorNotice error={null}>{endReason}</ErrorNotice>
+        endReason === LOGGED_OUT || endReason === LOGGED_OUT_EVERYWHERE ? <SuccessNotice>{endReason}</SuccessNotice> : <ErrorNotice error={null}>{endReason}</ErrorNotice>
       ) : null}
       {errors.form ? <ErrorNotice error={error}>{errors.form}</ErrorNotice> : null}
       <form onSubmit={submit} noValidate>
@@ -48,3 +52,6 @@ export function LoginScreen() {
 
 /** The note left by a deliberate logout (as opposed to a server's 401 message). */
 export const LOGGED_OUT = 'You have been logged out.';
+
+/** The note left by "Log out everywhere". */
+export const LOGGED_OUT_EVERYWHERE = 'You have been logged out on every device.';
