@@ -38,6 +38,8 @@ if (!available) {
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token userId email } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { id username } }';
+const LOGIN_TOKEN = 'mutation ($u: String!, $p: String!, $n: String) { login(username: $u, password: $p, name: $n) { token tokenId user { username } } }';
+const CHANGE_PASSWORD = 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
 const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
 
 type Op = Record<string, unknown> & { op: string };
@@ -253,6 +255,14 @@ for (const [hasher, mode] of modes) {
 
     it("leaves Django's auth_user and authtoken_token exactly as Django made them", async () => {
       expect(await djangoSchema(databaseUrl)).toEqual(schemaBefore);
+      // Only Django's own tables reference them: a foreign key from one of this server's would stop Django's flush.
+      const referencing = await server.orm.em
+        .getConnection()
+        .execute<{ name: string }[]>(
+          `select distinct conrelid::regclass::text as name from pg_constraint
+            where contype = 'f' and confrelid in ('auth_user'::regclass, 'authtoken_token'::regclass) order by 1`,
+        );
+      expect(referencing.map((row) => row.name)).toEqual(['auth_user_groups', 'auth_user_user_permissions', 'authtoken_token']);
     });
 
     it('logs a Django user in, answering the DRF token Django made', async () => {
@@ -356,6 +366,41 @@ for (const [hasher, mode] of modes) {
       expect(me.body.data.me.username).toBe('Carol');
     });
 
+    it('logs a Django user in with login (exactly matched), and the login token authenticates', async () => {
+      const loginWith = (u: string) => server.graphql(LOGIN_TOKEN, { variables: { u, p: 'carol in django', n: 'Django phone' } });
+      expect((await loginWith('CAROL')).body.errors?.[0].message).toBe(BAD_CREDENTIALS);
+      const response = await loginWith('Carol');
+      expect(response.body.errors).toBeUndefined();
+      const issued = response.body.data.login;
+      expect(issued.user).toEqual({ username: 'Carol' });
+      const me = await server.graphql('{ me { username } myTokens { id name current } tokenInfo { kind } }', { token: issued.token });
+      expect(me.status).toBe(200);
+      expect(me.body.data).toEqual({
+        me: { username: 'Carol' },
+        myTokens: [{ id: issued.tokenId, name: 'Django phone', current: true }],
+        tokenInfo: { kind: 'LOGIN' },
+      });
+    });
+
+    it("changes a Django user's password through the one credentials check, in a format Django accepts", async () => {
+      await django.one({ op: 'create_user', username: 'Erin', email: 'erin@example.com', password: 'erin in django' });
+      const device = (await server.graphql(LOGIN_TOKEN, { variables: { u: 'Erin', p: 'erin in django' } })).body.data.login;
+      const other = (await server.graphql(LOGIN_TOKEN, { variables: { u: 'Erin', p: 'erin in django' } })).body.data.login;
+      const wrong = await server.graphql(CHANGE_PASSWORD, { token: device.token, variables: { c: 'erin in DJANGO', n: 'erin changed here' } });
+      expect(wrong.body.errors?.[0].message).toBe('currentPassword: Your old password was entered incorrectly. Please enter it again.');
+      const changed = await server.graphql(CHANGE_PASSWORD, { token: device.token, variables: { c: 'erin in django', n: 'erin changed here' } });
+      expect(changed.body).toEqual({ data: { changePassword: true } });
+      const [stored, accepted, old] = await django.run([
+        { op: 'password', username: 'Erin' },
+        { op: 'check_password', username: 'Erin', password: 'erin changed here' },
+        { op: 'check_password', username: 'Erin', password: 'erin in django' },
+      ]);
+      expect(stored).toMatch(mode.prefix);
+      expect([accepted, old]).toEqual([true, false]);
+      expect((await server.graphql('{ me { username } }', { token: device.token })).status).toBe(200);
+      expect((await server.graphql('{ me { username } }', { token: other.token })).status).toBe(401);
+    });
+
     it("keeps the admin search table in step with Django's writes (inserts, tokens, renames)", async () => {
       const search = () =>
         server.orm.em
@@ -397,6 +442,24 @@ for (const [hasher, mode] of modes) {
       expect(row.n).toBe(0);
     });
 
+    it("lets Django delete a user with login tokens, which go with the user (no foreign key: a trigger)", async () => {
+      await django.one({ op: 'create_user', username: 'frank', password: 'frank in django' });
+      const tokens: { token: string; tokenId: string }[] = [];
+      for (const name of ['laptop', 'phone']) {
+        tokens.push((await server.graphql(LOGIN_TOKEN, { variables: { u: 'frank', p: 'frank in django', n: name } })).body.data.login);
+      }
+      const rows = async () =>
+        (
+          await server.orm.em
+            .getConnection()
+            .execute<{ n: number }[]>('select count(*)::int as n from authtoken_login_token where id in (?, ?)', tokens.map((t) => t.tokenId))
+        )[0].n;
+      expect(await rows()).toBe(2);
+      expect(await django.one({ op: 'delete_user', username: 'frank' })).toBe(true);
+      expect(await rows()).toBe(0);
+      for (const { token } of tokens) expect((await server.graphql('{ me { username } }', { token })).status).toBe(401);
+    });
+
     it("still passes Django's own migrate and check afterwards, with the schema unchanged", async () => {
       const [migrated, checked] = await django.run([{ op: 'migrate' }, { op: 'check' }]);
       expect(migrated).toContain('No migrations to apply.');
@@ -404,12 +467,16 @@ for (const [hasher, mode] of modes) {
       expect(await djangoSchema(databaseUrl)).toEqual(schemaBefore);
     });
 
-    it("lets Django's flush empty the tables (TRUNCATE), and the admin search table follows", async () => {
+    it("lets Django's flush empty the tables (TRUNCATE), and the admin search and login-token tables follow", async () => {
       const connection = server.orm.em.getConnection();
-      const count = async () => (await connection.execute<{ n: number }[]>('select count(*)::int as n from auth_user_search'))[0].n;
-      expect(await count()).toBeGreaterThan(0);
+      const count = async (table: string) => (await connection.execute<{ n: number }[]>(`select count(*)::int as n from ${table}`))[0].n;
+      const device = (await server.graphql(LOGIN_TOKEN, { variables: { u: 'Carol', p: 'carol in django' } })).body.data.login;
+      expect(await count('auth_user_search')).toBeGreaterThan(0);
+      expect(await count('authtoken_login_token')).toBeGreaterThan(0);
       expect(await django.one({ op: 'flush' })).toBe(true);
-      expect(await count()).toBe(0);
+      expect(await count('auth_user_search')).toBe(0);
+      expect(await count('authtoken_login_token')).toBe(0);
+      expect((await server.graphql('{ me { username } }', { token: device.token })).status).toBe(401);
       expect(await django.one({ op: 'usernames' })).toEqual([]);
       expect((await login('Carol', 'carol in django')).body.errors?.[0].message).toBe(BAD_CREDENTIALS);
     });
