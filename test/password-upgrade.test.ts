@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashPassword } from '../src/users/passwords';
+import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 import { encodePassword } from '../src/users/hashers';
 import { startTestServer, type TestServer } from './utils';
 
@@ -95,7 +95,7 @@ describe('parameters weaker than the configured ones', () => {
 
   it('re-hash a bcrypt_sha256 password of fewer rounds, and keep one of more', async () => {
     const connection = server.orm.em.getConnection();
-    const weaker = await hashPassword('correct horse', 4);
+    const weaker = await hashPassword('correct horse', bcryptSha256Policy(4));
     const stronger = await encodePassword('correct horse', { passwordHasher: 'bcrypt_sha256', bcryptRounds: 6, pbkdf2Iterations: 1000 });
     await connection.execute('insert into auth_user (username, email, password) values (?, ?, ?), (?, ?, ?)', [
       'weaker', 'w@example.com', weaker, 'stronger', 's@example.com', stronger,

@@ -12,6 +12,7 @@ import { createApp, type App } from '../src/app';
 import { withDatabase } from '../src/database/database';
 import { initOrm } from '../src/database/orm';
 import { loadSettings, type Settings } from '../src/settings';
+import { bcryptSha256Policy } from '../src/users/passwords';
 import { createUser as createUserWithService, type UserFlags } from '../src/users/user.service';
 import type { User } from '../src/users/user.entity';
 
@@ -114,7 +115,7 @@ export async function makeUser(
   return createUserWithService(
     orm.em.fork(),
     { username: `user${counter}`, email: `user${counter}@example.com`, password: 'correct horse', ...fields },
-    4,
+    bcryptSha256Policy(4),
     { isStaff, isSuperuser, isActive },
   );
 }

@@ -10,7 +10,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound, PermissionDenied, ValidationError } from '../errors';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
-import { hashPassword, type PasswordSettings } from '../users/passwords';
+import { hashPassword, type PasswordPolicy } from '../users/passwords';
 import { createUser } from '../users/user.service';
 import type { PageData, PageWindow } from '../pagination';
 import { setPasswordHash } from '../users/password-change';
@@ -89,7 +89,7 @@ function mayManage(actor: User, target: { isStaff: boolean; isSuperuser: boolean
 }
 
 /** Staff create ordinary users; only a superuser creates staff or superusers. */
-export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, passwords: PasswordSettings): Promise<User> {
+export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, passwords: PasswordPolicy): Promise<User> {
   const isSuperuser = input.isSuperuser ?? false;
   // As createsuperuser does: a superuser is staff too, or Django's admin would not let them in.
   const isStaff = (input.isStaff ?? false) || isSuperuser;
@@ -125,7 +125,7 @@ export async function setPasswordAsStaff(
   actor: User,
   rawId: string,
   password: string,
-  passwords: PasswordSettings,
+  passwords: PasswordPolicy,
 ): Promise<true> {
   const id = parseId(rawId);
   validatePassword(password);

@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
-import type { PasswordSettings } from '../users/passwords';
+import type { PasswordPolicy } from '../users/passwords';
 import type { User } from '../users/user.entity';
 import { createUser } from '../users/user.service';
 import { cleanNewUser, type NewUser } from '../users/user.validation';
@@ -15,7 +15,7 @@ import { requireMigrated, withDatabaseFor } from './database';
 import { promptHidden } from './prompt';
 
 /** A superuser, validated as `register` validates (and, as in Django, staff too), with its token. */
-export function createSuperuser(em: EntityManager, input: NewUser, passwords: PasswordSettings): Promise<User> {
+export function createSuperuser(em: EntityManager, input: NewUser, passwords: PasswordPolicy): Promise<User> {
   return createUser(em, input, passwords, { isStaff: true, isSuperuser: true });
 }
 

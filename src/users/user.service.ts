@@ -4,7 +4,7 @@
  */
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
-import { hashPassword, type PasswordSettings } from './passwords';
+import { hashPassword, type PasswordPolicy } from './passwords';
 import { User } from './user.entity';
 import { cleanNewUser, type NewUser } from './user.validation';
 
@@ -14,7 +14,7 @@ export interface UserFlags {
   isActive?: boolean;
 }
 
-export async function createUser(em: EntityManager, input: NewUser, passwords: PasswordSettings, flags: UserFlags = {}): Promise<User> {
+export async function createUser(em: EntityManager, input: NewUser, passwords: PasswordPolicy, flags: UserFlags = {}): Promise<User> {
   const clean = cleanNewUser(input);
   const user = em.create(User, {
     ...clean,
