@@ -3,10 +3,15 @@ import bcrypt from 'bcrypt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 import { encodePassword } from '../src/users/hashers';
-import { startTestServer, type TestServer } from './utils';
+import { getOrCreateToken } from '../src/authtoken/token-store';
+import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token } }';
+const LOGIN_TOKEN = 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { id } }';
+const CHANGE_PASSWORD = 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+const SET_PASSWORD = 'mutation ($id: ID!, $p: String!) { setPassword(id: $id, password: $p) }';
+const CREATE_USER = 'mutation ($u: String!) { createUser(input: { username: $u, email: "made@example.com", password: "correct horse" }) { id } }';
 const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
 
 /** Stored passwords in the default (non-Django) mode: the configured format, and upgrades at login. */
@@ -14,10 +19,16 @@ function suite(env: Record<string, string>, expected: RegExp) {
   let server: TestServer;
   const login = (u: string, p: string) => server.graphql(LOGIN, { variables: { u, p } });
 
-  async function insertUser(username: string, password: string, isActive = true): Promise<void> {
-    await server.orm.em
+  async function insertUser(username: string, password: string, isActive = true): Promise<number> {
+    const [row] = await server.orm.em
       .getConnection()
-      .execute('insert into auth_user (username, email, password, is_active) values (?, ?, ?, ?)', [username, `${username}@example.com`, password, isActive]);
+      .execute<{ id: number }[]>('insert into auth_user (username, email, password, is_active) values (?, ?, ?, ?) returning id', [
+        username,
+        `${username}@example.com`,
+        password,
+        isActive,
+      ]);
+    return row.id;
   }
 
   async function storedPassword(username: string): Promise<string> {
@@ -57,6 +68,34 @@ function suite(env: Record<string, string>, expected: RegExp) {
       expect(await storedPassword(username)).toBe(upgraded);
     });
   }
+
+  it("re-hashes at login (knox's) as at obtainAuthToken: the one credentials check", async () => {
+    const old = await bcrypt.hash('correct horse', 4);
+    await insertUser('device-user', old);
+    expect((await server.graphql(LOGIN_TOKEN, { variables: { u: 'device-user', p: 'wrong horse' } })).body.errors?.[0].message).toBe(BAD_CREDENTIALS);
+    expect(await storedPassword('device-user')).toBe(old);
+    expect((await server.graphql(LOGIN_TOKEN, { variables: { u: 'DEVICE-USER', p: 'correct horse' } })).body.errors).toBeUndefined();
+    expect(await storedPassword('device-user')).toMatch(expected);
+  });
+
+  it('stores the configured format from changePassword (checked against an older one), setPassword and createUser', async () => {
+    // A DRF token straight from the store: no login, so the stored value stays in the older format until the change.
+    const id = await insertUser('changer', await bcrypt.hash('correct horse', 4));
+    const token = await getOrCreateToken(server.orm.em.fork(), id);
+    const wrong = await server.graphql(CHANGE_PASSWORD, { token, variables: { c: 'wrong horse', n: 'brand new horse' } });
+    expect(wrong.body.errors?.[0].message).toBe('currentPassword: Your old password was entered incorrectly. Please enter it again.');
+    expect((await server.graphql(CHANGE_PASSWORD, { token, variables: { c: 'correct horse', n: 'brand new horse' } })).body.errors).toBeUndefined();
+    expect(await storedPassword('changer')).toMatch(expected);
+    expect((await login('changer', 'brand new horse')).body.errors).toBeUndefined();
+
+    const admin = await makeUser(server.orm, { username: 'keeper', isStaff: true, isSuperuser: true });
+    const adminKey = (await tokenOf(server.orm, admin.id))!;
+    const target = await insertUser('forgetful', await bcrypt.hash('forgotten horse', 4));
+    expect((await server.graphql(SET_PASSWORD, { token: adminKey, variables: { id: String(target), p: 'reset horse' } })).body.errors).toBeUndefined();
+    expect(await storedPassword('forgetful')).toMatch(expected);
+    expect((await server.graphql(CREATE_USER, { token: adminKey, variables: { u: 'made-by-staff' } })).body.errors).toBeUndefined();
+    expect(await storedPassword('made-by-staff')).toMatch(expected);
+  });
 
   it('leaves an inactive user with the right password un-upgraded (no successful login)', async () => {
     const old = await bcrypt.hash('correct horse', 4);
