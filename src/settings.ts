@@ -18,6 +18,9 @@
  * | TRUST_PROXY        | loopback                         | express "trust proxy": whose X-Forwarded-For to believe   |
  * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
  * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
+ * | PASSWORD_HASHER    | bcrypt_sha256                    | format of new passwords: bcrypt_sha256 or pbkdf2_sha256   |
+ * | PBKDF2_ITERATIONS  | 1500000                          | pbkdf2_sha256 iterations (Django 6.1's default), >= 1000  |
+ * | DJANGO_DATABASE    | false                            | true: run on a Django project's auth_user/authtoken_token |
  * | PASSWORD_RATE      | 30/minute                        | password checks per client address (DRF rate; 0: off)     |
  * | MAX_ALIASES        | 15                               | aliases per operation (`__typename` not counted)          |
  * | MAX_DEPTH          | 10                               | selection depth per operation (introspection not counted) |
@@ -45,6 +48,11 @@ import { projectRoot } from './paths';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+/** Formats new passwords can be stored in: both are Django's own (see src/users/hashers). */
+export const PASSWORD_HASHERS = ['bcrypt_sha256', 'pbkdf2_sha256'] as const;
+export type PasswordHasherName = (typeof PASSWORD_HASHERS)[number];
+/** Django 6.1's PBKDF2PasswordHasher.iterations (1,000,000 in 5.2, 1,200,000 in 6.0, 260,000 in 3.2). */
+export const DJANGO_PBKDF2_ITERATIONS = 1_500_000;
 
 export interface Settings {
   port: number;
@@ -55,6 +63,11 @@ export interface Settings {
   dataDirExplicit: boolean;
   authKeyword: string;
   bcryptRounds: number;
+  /** The format new and upgraded passwords are stored in. */
+  passwordHasher: PasswordHasherName;
+  pbkdf2Iterations: number;
+  /** Django's own auth_user and authtoken_token are used as Django created them (docs/django.md). */
+  djangoDatabase: boolean;
   corsOrigins: string[] | '*' | undefined;
   nodeEnv: NodeEnv;
   introspection: boolean;
@@ -259,6 +272,10 @@ export function loadSettings(env: Env = process.env): Settings {
     dataDirExplicit: Boolean(env.DATA_DIR?.trim()),
     authKeyword,
     bcryptRounds: integer(env, 'BCRYPT_ROUNDS', 12, 4, 15),
+    passwordHasher: oneOf<PasswordHasherName>(env, 'PASSWORD_HASHER', 'bcrypt_sha256', PASSWORD_HASHERS),
+    // The floor keeps a typo (15 for 1500000) from storing nearly unprotected passwords; tests use 1000.
+    pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', DJANGO_PBKDF2_ITERATIONS, 1000, 100_000_000),
+    djangoDatabase: boolean(env, 'DJANGO_DATABASE', false),
     corsOrigins: corsOrigins(env),
     nodeEnv,
     introspection: boolean(env, 'INTROSPECTION', !production),

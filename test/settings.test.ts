@@ -123,6 +123,20 @@ describe('loadSettings', () => {
     });
   });
 
+  it("stores passwords as Django's bcrypt_sha256 at 12 rounds, off Django mode, unless told otherwise", () => {
+    expect(loadSettings({})).toMatchObject({ passwordHasher: 'bcrypt_sha256', pbkdf2Iterations: 1_500_000, djangoDatabase: false });
+    expect(loadSettings({ PASSWORD_HASHER: 'pbkdf2_sha256', PBKDF2_ITERATIONS: '1000', DJANGO_DATABASE: 'true' })).toMatchObject({
+      passwordHasher: 'pbkdf2_sha256',
+      pbkdf2Iterations: 1000,
+      djangoDatabase: true,
+    });
+    expect(loadSettings({ PASSWORD_HASHER: ' bcrypt_sha256 ', PBKDF2_ITERATIONS: '100000000', DJANGO_DATABASE: 'no' })).toMatchObject({
+      passwordHasher: 'bcrypt_sha256',
+      pbkdf2Iterations: 100_000_000,
+      djangoDatabase: false,
+    });
+  });
+
   it('has documented defaults for the operation limits and the password-work rate', () => {
     expect(loadSettings({})).toMatchObject({
       passwordRate: { requests: 30, seconds: 60 },
@@ -206,6 +220,16 @@ describe('loadSettings', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOGIN_FAILURE_LIMIT', { LOGIN_FAILURE_LIMIT: '-3' }],
     ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '0' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'argon2' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'BCRYPT_SHA256' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'bcrypt' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'django.contrib.auth.hashers.PBKDF2PasswordHasher' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '999' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '1_500_000' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '1e6' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '100000001' }],
+    ['DJANGO_DATABASE', { DJANGO_DATABASE: 'django' }],
+    ['DJANGO_DATABASE', { DJANGO_DATABASE: 'auto' }],
     ['TOKEN_PREFIX', { TOKEN_PREFIX: 'elevenchars' }],
     ['TOKEN_PREFIX', { TOKEN_PREFIX: 'acme:' }],
     ['TOKEN_TTL', { TOKEN_TTL: '-1' }],

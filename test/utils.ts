@@ -12,6 +12,7 @@ import { createApp, type App } from '../src/app';
 import { withDatabase } from '../src/database/database';
 import { initOrm } from '../src/database/orm';
 import { loadSettings, type Settings } from '../src/settings';
+import { bcryptSha256Policy } from '../src/users/passwords';
 import { createUser as createUserWithService, type UserFlags } from '../src/users/user.service';
 import type { User } from '../src/users/user.entity';
 
@@ -63,10 +64,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app over real HTTP, on its own database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * The real app over real HTTP, on its own database: a fresh copy of the migrated template, or the
+ * already-prepared database at `options.databaseUrl` (a Django project's, say).
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestServer> {
   const settings = testSettings(env);
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const orm = await initOrm(databaseUrl, { poolSize: 4 });
   const app = await createApp({ orm, settings });
   const server = http.createServer(app.express);
@@ -117,7 +121,7 @@ export async function makeUser(
   return createUserWithService(
     orm.em.fork(),
     { username: `user${counter}`, email: `user${counter}@example.com`, password: 'correct horse', ...fields },
-    4,
+    bcryptSha256Policy(4),
     { isStaff, isSuperuser, isActive },
   );
 }

@@ -1,7 +1,8 @@
 /** `manage migrate`: applies pending migrations, as the server does at start, and names each one. */
 import { migrate } from '../database/orm';
 import { loadSettings } from '../settings';
-import { helpOrNoArguments, writeLine, type Command } from './command';
+import { DatabaseModeError } from '../database/django';
+import { CommandError, helpOrNoArguments, writeLine, type Command } from './command';
 import { withDatabaseFor } from './database';
 
 export const migrateCommand: Command = {
@@ -17,7 +18,16 @@ Options:
 
   async run(args, io) {
     if (helpOrNoArguments(this, args, io)) return;
-    const applied = await withDatabaseFor(loadSettings(io.env), ({ orm }) => migrate(orm));
+    const settings = loadSettings(io.env);
+    const applied = await withDatabaseFor(settings, async ({ orm }) => {
+      try {
+        return await migrate(orm, { djangoDatabase: settings.djangoDatabase });
+      } catch (error) {
+        // DJANGO_DATABASE and the database disagree: say what to do, without a stack.
+        if (error instanceof DatabaseModeError) throw new CommandError(`Cannot migrate: ${error.message}`);
+        throw error;
+      }
+    });
     if (applied.length === 0) return writeLine(io.stdout, 'No migrations to apply.');
     for (const name of applied) writeLine(io.stdout, `Applied ${name}`);
   },

@@ -75,7 +75,7 @@ export async function prepareDatabase(settings: Settings): Promise<PreparedDatab
     await ensureDatabase(url);
     const orm = await connect(url, settings);
     try {
-      return { url, embedded, applied: await migrate(orm) };
+      return { url, embedded, applied: await migrate(orm, { djangoDatabase: settings.djangoDatabase }) };
     } finally {
       await orm.close();
     }
