@@ -28,7 +28,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/em
 import { withDatabase } from '../src/database/database';
 import { initOrm, migrate } from '../src/database/orm';
 import { ensureTokens } from '../src/authtoken/ensure-tokens';
-import { hashPassword } from '../src/users/passwords';
+import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 import { createUser } from '../src/users/user.service';
 
 const USERS = positive('BENCH_USERS', 100_000);
@@ -93,7 +93,7 @@ async function seed(url: string): Promise<string> {
   try {
     await migrate(orm);
     const connection = orm.em.getConnection();
-    const hash = await hashPassword('bench password', ROUNDS);
+    const hash = await hashPassword('bench password', bcryptSha256Policy(ROUNDS));
     await timed(`Seeded ${USERS} users (one generate_series insert)`, () =>
       connection.execute(
         `insert into auth_user (username, email, password, first_name, last_name, is_active, date_joined)
@@ -115,7 +115,7 @@ async function seed(url: string): Promise<string> {
     const staff = await createUser(
       orm.em.fork(),
       { username: 'bench-admin', email: 'bench-admin@example.com', password: 'bench password' },
-      ROUNDS,
+      bcryptSha256Policy(ROUNDS),
       { isStaff: true, isSuperuser: true },
     );
     await connection.execute('vacuum analyze auth_user');

@@ -1,6 +1,7 @@
 /** The bench's table and budget lines. Budgets are ratios within one run: these machines are noisy. */
 import type { HashBound } from './hash-bound';
 import type { LoadResult } from './load';
+import type { SocketFigures } from './sockets';
 
 export interface Figures {
   a: { floor: LoadResult; server: LoadResult; ratio: number };
@@ -11,6 +12,7 @@ export interface Figures {
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
   e: { firstMb: number; secondMb: number; growthMb: number; processes: { pid: number; mb: number }[] };
   f: { idle: LoadResult; underAttack: LoadResult; register: LoadResult; products: LoadResult; ratio: number };
+  g: SocketFigures;
   cluster: {
     workers: number;
     one: LoadResult;
@@ -58,6 +60,18 @@ export function budgets(f: Figures): Budget[] {
       pass: f.f[attack].p99 < 50 && f.f[attack].errors === 0 && f.f[attack].total > 0,
     })),
     { name: '(f) reads under both attacks, vs idle req/s', figure: `${f.f.ratio}x`, limit: '>= 0.8x', pass: f.f.ratio >= 0.8 },
+    {
+      name: `(g) every event delivered to all ${f.g.sockets} sockets`,
+      figure: `${f.g.missed} missed`,
+      limit: '0 missed',
+      pass: f.g.missed === 0,
+    },
+    {
+      name: `(g) all ${f.g.sockets} sockets of a revoked token closed (4403)`,
+      figure: `${f.g.revokeAllClosedMs} ms, ${f.g.closeCodes['4403'] ?? 0} with 4403`,
+      limit: '< 1000 ms, all 4403',
+      pass: f.g.revokeAllClosedMs >= 0 && f.g.revokeAllClosedMs < 1000 && f.g.closeCodes['4403'] === f.g.sockets,
+    },
     { name: '(a) 2 workers vs 1 worker', figure: `${f.cluster.speedup}x`, limit: '>= 1.6x', pass: f.cluster.speedup >= 1.6 },
   ];
 }
@@ -89,6 +103,12 @@ export function printTable(f: Figures): void {
   line('(f) reads, under both attacks', f.f.underAttack, `${f.f.ratio}x idle req/s`);
   line('(f) aliased-register attack', f.f.register, '');
   line('(f) aliased-products attack', f.f.products, '');
+  console.log(
+    `(g) ${f.g.sockets} subscribed sockets: RSS ${f.g.rssBeforeMb} -> ${f.g.rssAfterMb} MB (${f.g.kbPerSocket} kB per socket); ` +
+      `createProduct to delivery over ${f.g.events} events: p50 ${f.g.deliveryP50} ms, p99 ${f.g.deliveryP99} ms per socket, ` +
+      `all sockets by p50 ${f.g.allDeliveredP50} ms, p99 ${f.g.allDeliveredP99} ms (server CPU ${f.g.serverCpuMsPerEvent} ms per event); ` +
+      `revoked token: all closed in ${f.g.revokeAllClosedMs} ms (server CPU ${f.g.revokeServerCpuMs} ms)`,
+  );
   line('run 2: (a) server', f.second.a, '');
   line('run 2: (b) server', f.second.b, '');
   line('run 2: (c) server', f.second.c, '');

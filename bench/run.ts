@@ -12,6 +12,8 @@
  *   (e) server RSS after a run of (a)-(c), and again after a second identical run
  *   (f) (a) at 8 connections, idle and while 8 connections send 40 aliased registrations and 8 send 1,000
  *       aliased pages of products: each attack's p99 (answered with its refusal), and the reads' rate vs idle
+ *   (g) live data: 1,000 subscribed WebSockets on a fresh 1-worker server: memory per socket, createProduct-to-delivery
+ *       p50/p99 on all of them, and the time until every socket of a revoked token is closed (bench/sockets.ts)
  *   and (a) against a second server with WEB_CONCURRENCY=2 on the same database, as a speed-up over one worker.
  *
  * Ratios compare targets measured in turns (2 s slices each, see compare()), so that load from elsewhere on a
@@ -21,7 +23,7 @@
  * It exits 0 whatever the figures (budgets are reported, not asserted); only a crash exits 1.
  *
  * Environment: BENCH_DURATION (seconds per scenario, default 10), BENCH_WARMUP (seconds, default 3),
- * BENCH_CONNECTIONS (default 32), BCRYPT_ROUNDS (the server's cost, default as the server's: 12),
+ * BENCH_CONNECTIONS (default 32), BENCH_SOCKETS (default 1000) and BENCH_EVENTS (default 50) for (g), BCRYPT_ROUNDS (the server's cost, default as the server's: 12),
  * DATABASE_URL (use this PostgreSQL instead of an embedded one).
  */
 import fs from 'node:fs';
@@ -36,6 +38,7 @@ import { round, runLoad, runSlice, summarise, type LoadResult, type Request, typ
 import { databaseCpuMs, embeddedDatabaseUrl, serverCpuMs, serverRss, startProcess, type Started } from './processes';
 import { budgets, printBudgets, printTable, type Figures } from './report';
 import { PASSWORD, post, PRODUCTS, seed } from './seed';
+import { measureSockets } from './sockets';
 import { aliasedProducts, aliasedRegister } from './attacks';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -52,6 +55,8 @@ function seconds(name: string, fallback: number): number {
 const duration = seconds('BENCH_DURATION', 10);
 const warmup = seconds('BENCH_WARMUP', 3);
 const connections = Math.round(seconds('BENCH_CONNECTIONS', 32));
+const socketCount = Math.round(seconds('BENCH_SOCKETS', 1000));
+const socketEvents = Math.round(seconds('BENCH_EVENTS', 50));
 const STORM_CONNECTIONS = 8;
 const READ_CONNECTIONS_UNDER_STORM = 8;
 const ATTACK_CONNECTIONS = 8;
@@ -258,6 +263,13 @@ async function main(): Promise<void> {
     const [registerAttack, productsAttack] = await Promise.all(attacks);
     await floor.stop();
 
+    // A fresh 1-worker server on the same database, so that its RSS before the sockets is not a heap still
+    // shrinking from (a)-(f)'s garbage (on the first server that hid the sockets' memory almost entirely).
+    log(`(g) ${socketCount} subscribed WebSockets on a fresh 1-worker server`);
+    const live = await start(serverScript, { ...serverEnv(1), DATABASE_URL: databaseUrl });
+    const g = await measureSockets(live, socketCount, socketEvents, log);
+    await live.stop();
+
     // The 2-worker server joins the same database (as DATABASE_URL), and takes turns with the 1-worker one.
     log('Starting a second server with WEB_CONCURRENCY=2 on the same database');
     const cluster = await start(serverScript, { ...serverEnv(2), DATABASE_URL: databaseUrl });
@@ -280,6 +292,7 @@ async function main(): Promise<void> {
         products: productsAttack,
         ratio: round(underAttack.requestsPerSecond / attackIdle.requestsPerSecond),
       },
+      g,
       e: { firstMb: rssFirst.totalMb, secondMb: rssSecond.totalMb, growthMb: round(rssSecond.totalMb - rssFirst.totalMb, 1), processes: rssSecond.processes },
       cluster: {
         workers: 2,

@@ -3,8 +3,10 @@
  * routes onto an express app that it never starts listening; src/server.ts does that, tests import this.
  *
  * Routes: POST|GET /graphql (the API), GET /healthz (the process is up), GET /readyz (the database answers),
- * and the web app with its playground on every other GET (src/web.ts).
+ * and the web app with its playground on every other GET (src/web.ts). WebSocket upgrades on /graphql
+ * (subscriptions, src/realtime/websocket.ts) once `attach(server)` is given the HTTP server.
  */
+import type http from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import cors from 'cors';
 import type { GraphQLSchema } from 'graphql';
@@ -18,33 +20,43 @@ import { databaseOutagePlugin, formatErrorFor, wwwAuthenticatePlugin } from './e
 import { operationLimits } from './limits';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
+import { createLivePubSub } from './products/product-events';
+import { LiveHub } from './realtime/hub';
+import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
+import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { observabilityPlugin } from './observe/requests';
 
 export interface App {
   express: express.Express;
   apollo: ApolloServer<Context>;
   schema: GraphQLSchema;
-  /** Stops Apollo; the caller closes the HTTP server and the ORM it owns. */
+  /** Serves WebSockets (subscriptions) on this HTTP server's /graphql. */
+  attach(server: http.Server, options?: { workerId?: number }): void;
+  /** Waits for WebSocket operations in flight (up to graceMs), then closes every socket with 1001. */
+  closeSockets(graceMs: number): Promise<void>;
+  /** Closes the sockets, stops listening to the database, stops Apollo; the caller closes the HTTP server and the ORM. */
   stop(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 2000;
 
 export async function createApp({ orm, settings }: { orm: MikroORM; settings: Settings }): Promise<App> {
-  const schema = await createSchema();
+  const pubSub = createLivePubSub();
+  const schema = await createSchema(pubSub);
   const development = settings.nodeEnv === 'development';
   const limits = operationLimits(settings);
+  const formatError = formatErrorFor({ development, suggestions: settings.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
     introspection: true,
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, NoSubscriptionsOverHttp],
     // One operation per request: a batch would multiply every per-operation limit by its length.
     allowBatchedHttpRequests: false,
     // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
-    formatError: formatErrorFor({ development, suggestions: settings.introspection }),
+    formatError,
     // No @cacheControl hints exist here, and Apollo's cache-control plugin hooks every resolved field:
     // 200 calls for a page of 50 products, for a header it would never set (profile in issue 5).
     plugins: [
@@ -58,6 +70,14 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     ],
   });
   await apollo.start();
+  // The one LISTEN connection of this process; never through a transaction pooler (see settings.ts).
+  const hub = new LiveHub(orm, settings.databaseDirectUrl ?? (orm.config.get('clientUrl') as string), pubSub);
+  try {
+    await hub.start();
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
 
   const createContext = contextFactory(orm, settings);
   const app = express();
@@ -116,5 +136,24 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   };
   app.use(bodyErrors);
 
-  return { express: app, apollo, schema, stop: () => apollo.stop() };
+  let sockets: WebSocketEndpoint | undefined;
+  const closeSockets = async (graceMs: number) => {
+    await sockets?.close(graceMs);
+  };
+  return {
+    express: app,
+    apollo,
+    schema,
+    attach(server, options = {}) {
+      if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
+      // The WebSocket path validates documents itself: with every rule, the shape limits included.
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, ...options });
+    },
+    closeSockets,
+    async stop() {
+      await closeSockets(0);
+      await hub.stop();
+      await apollo.stop();
+    },
+  };
 }

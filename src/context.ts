@@ -1,5 +1,6 @@
 /**
- * The per-request GraphQL context: `{ em, user, auth }`, as DRF sets `request.user` and `request.auth`.
+ * The per-request GraphQL context: `{ em, user, auth, settings, ip }`, as DRF sets `request.user` and
+ * `request.auth`. The same shape over HTTP and over WebSocket (makeContext).
  * Authentication is eager, as in DRF: a bad header fails the whole operation with 401, public fields too.
  * `auth` is the Token or the LoginToken the request authenticated with.
  */
@@ -49,6 +50,14 @@ class OperationContext implements Context {
   get auth(): AuthToken | null {
     return this[AUTHENTICATED]?.token ?? null;
   }
+}
+
+/**
+ * A context for one operation of an already authenticated caller: the WebSocket transport authenticates a
+ * socket once, at connection_init, and builds each operation's context here (src/realtime/websocket.ts).
+ */
+export function makeContext(em: EntityManager, authenticated: Authenticated | null, settings: Settings, ip: string): Context {
+  return new OperationContext(em, authenticated, settings, ip);
 }
 
 export function contextFactory(orm: MikroORM, settings: Settings) {

@@ -13,6 +13,7 @@
  * | Throttled             | THROTTLED             | 429  | too many failed logins or password checks (with    |
  * |                       |                       |      | Retry-After)                                       |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
+ * | TooManyOperations     | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
  * to the form as `graphQLErrors` rather than as a network failure. Apollo Server reads `extensions.http`
@@ -98,6 +99,16 @@ export class ServiceUnavailable extends ClientError {
   }
 }
 
+/**
+ * A per-connection limit (WebSocket operations at once): the operation is refused, the connection kept.
+ * (Limits on one operation's size are validation failures: src/limits/refusal.ts.)
+ */
+export class TooManyOperations extends ClientError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'LIMIT_EXCEEDED' } });
+  }
+}
+
 /** Codes whose messages are meant for clients; anything else is masked in production. */
 export const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED',
@@ -106,6 +117,7 @@ export const PUBLIC_CODES = new Set([
   'NOT_FOUND',
   'THROTTLED',
   'SERVICE_UNAVAILABLE',
+  'LIMIT_EXCEEDED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -9,7 +9,8 @@
  * 2. the listening socket closes: new connections are refused;
  * 3. idle kept-alive connections close; a request still arriving on a busy one is served, with
  *    `Connection: close`, so no request the server has read is lost;
- * 4. requests in flight complete (forced after SHUTDOWN_GRACE_MS), then Apollo stops and the ORM closes.
+ * 4. requests and WebSocket operations in flight complete (forced after SHUTDOWN_GRACE_MS), the sockets close
+ *    with 1001, then Apollo stops and the ORM closes.
  * The database itself belongs to whoever prepared it.
  */
 import http from 'node:http';
@@ -60,6 +61,7 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
     app.express(req, res);
   });
   const server = http.createServer(handler);
+  app.attach(server, { workerId: options.workerId });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, resolve);
@@ -73,6 +75,8 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
       // close() stops listening and, since Node 19, closes the idle connections too.
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
+      // Upgraded sockets keep server.close() waiting, so they are closed alongside (after their work in flight).
+      await app.closeSockets(SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(force);
       await app.stop();

@@ -10,7 +10,8 @@ import { LoginToken } from './authtoken/login-token.entity';
 import { Product } from './products/product.entity';
 import { ProductResolver } from './products/product.resolver';
 import { AdminResolver } from './admin/admin.resolver';
+import { ProductEventResolver } from './products/product-events.resolver';
 
 export const entities = [User, Token, LoginToken, Product];
 
-export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, AdminResolver] as const;
+export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, ProductEventResolver, AdminResolver] as const;

@@ -22,6 +22,9 @@
  * | TRUST_PROXY        | loopback                         | express "trust proxy": whose X-Forwarded-For to believe   |
  * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
  * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
+ * | PASSWORD_HASHER    | bcrypt_sha256                    | format of new passwords: bcrypt_sha256 or pbkdf2_sha256   |
+ * | PBKDF2_ITERATIONS  | 1500000                          | pbkdf2_sha256 iterations (Django 6.1's default), >= 1000  |
+ * | DJANGO_DATABASE    | false                            | true: run on a Django project's auth_user/authtoken_token |
  * | PASSWORD_RATE      | 30/minute                        | password checks per client address (DRF rate; 0: off)     |
  * | MAX_ALIASES        | 15                               | aliases per operation (`__typename` not counted)          |
  * | MAX_DEPTH          | 10                               | selection depth per operation (introspection not counted) |
@@ -33,6 +36,11 @@
  * | MIN_REFRESH_INTERVAL| 60                              | seconds: no write when expiry/lastUsed would move by less |
  * | AUTO_REFRESH_MAX_TTL| (unset: no cap)                 | seconds: expiry never passes created + this               |
  * | TOKEN_LIMIT_PER_USER| (unset: no limit)               | unexpired login tokens per user before login answers 403  |
+ * | WS_INIT_TIMEOUT_MS | 3000                             | time a socket has to send connection_init (close 4408)    |
+ * | WS_KEEPALIVE_MS    | 12000                            | WebSocket ping interval; no pong within it closes (0: off) |
+ * | WS_MAX_SOCKETS     | 10000                            | open WebSockets per process; more are refused with 503    |
+ * | WS_MAX_SUBSCRIPTIONS| 100                             | operations at once on one socket                          |
+ * | WS_MAX_MESSAGE_BYTES| 102400                          | largest message a client may send (close 1009)            |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -46,12 +54,21 @@ export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
 export type LogFormat = 'text' | 'json';
 /** `transaction`: DATABASE_URL reaches PostgreSQL through a transaction pooler (no session state survives). */
 export type DatabasePooler = 'none' | 'transaction';
+/** Formats new passwords can be stored in: both are Django's own (see src/users/hashers). */
+export const PASSWORD_HASHERS = ['bcrypt_sha256', 'pbkdf2_sha256'] as const;
+export type PasswordHasherName = (typeof PASSWORD_HASHERS)[number];
+/** Django 6.1's PBKDF2PasswordHasher.iterations (1,000,000 in 5.2, 1,200,000 in 6.0, 260,000 in 3.2). */
+export const DJANGO_PBKDF2_ITERATIONS = 1_500_000;
 
 export interface Settings {
   port: number;
   host: string;
   databaseUrl: string | undefined;
-  /** For what needs a session of its own (the migrations' lock, LISTEN); DATABASE_URL unless set. */
+  /**
+   * For what needs a session of its own, which a transaction pooler (PgBouncer in transaction mode) does not
+   * give: the migrations' lock (src/database/advisory-lock.ts) and the one LISTEN connection per process
+   * (src/realtime/listener.ts). DATABASE_URL unless set; the embedded database's own URL with no DATABASE_URL.
+   */
   databaseDirectUrl: string | undefined;
   databasePooler: DatabasePooler;
   dataDir: string;
@@ -59,6 +76,11 @@ export interface Settings {
   dataDirExplicit: boolean;
   authKeyword: string;
   bcryptRounds: number;
+  /** The format new and upgraded passwords are stored in. */
+  passwordHasher: PasswordHasherName;
+  pbkdf2Iterations: number;
+  /** Django's own auth_user and authtoken_token are used as Django created them (docs/django.md). */
+  djangoDatabase: boolean;
   corsOrigins: string[] | '*' | undefined;
   nodeEnv: NodeEnv;
   introspection: boolean;
@@ -78,6 +100,13 @@ export interface Settings {
   loginTokens: LoginTokenSettings;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
   trustProxy: string | number | boolean;
+  /** graphql-ws's connectionInitWaitTimeout. */
+  wsInitTimeoutMs: number;
+  /** WebSocket ping interval; a socket that misses its pong for this long is dropped. 0 turns pings off. */
+  wsKeepAliveMs: number;
+  wsMaxSockets: number;
+  wsMaxSubscriptions: number;
+  wsMaxMessageBytes: number;
 }
 
 export interface LoginTokenSettings {
@@ -176,11 +205,9 @@ function databaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
   return raw;
 }
 
-/** The direct URL, which only makes sense beside DATABASE_URL (the embedded database has no pooler). */
+/** The direct URL: DATABASE_DIRECT_URL, else DATABASE_URL (the embedded database, which has no pooler, ignores it). */
 function databaseDirectUrl(env: Env, url: string | undefined): string | undefined {
-  const direct = databaseUrl(env, 'DATABASE_DIRECT_URL');
-  if (direct && !url) throw new SettingsError('DATABASE_DIRECT_URL needs DATABASE_URL beside it (the embedded database has no pooler)');
-  return direct ?? url;
+  return databaseUrl(env, 'DATABASE_DIRECT_URL') ?? url;
 }
 
 function corsOrigins(env: Env): Settings['corsOrigins'] {
@@ -262,6 +289,10 @@ export function loadSettings(env: Env = process.env): Settings {
     dataDirExplicit: Boolean(env.DATA_DIR?.trim()),
     authKeyword,
     bcryptRounds: integer(env, 'BCRYPT_ROUNDS', 12, 4, 15),
+    passwordHasher: oneOf<PasswordHasherName>(env, 'PASSWORD_HASHER', 'bcrypt_sha256', PASSWORD_HASHERS),
+    // The floor keeps a typo (15 for 1500000) from storing nearly unprotected passwords; tests use 1000.
+    pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', DJANGO_PBKDF2_ITERATIONS, 1000, 100_000_000),
+    djangoDatabase: boolean(env, 'DJANGO_DATABASE', false),
     corsOrigins: corsOrigins(env),
     nodeEnv,
     introspection: boolean(env, 'INTROSPECTION', !production),
@@ -279,6 +310,11 @@ export function loadSettings(env: Env = process.env): Settings {
       maxCost: integer(env, 'MAX_COST', 5000, 1, 100_000_000),
     },
     loginTokens: loginTokens(env),
+    wsInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 3000, 100, 60_000),
+    wsKeepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 0, 600_000),
+    wsMaxSockets: integer(env, 'WS_MAX_SOCKETS', 10_000, 1, 1_000_000),
+    wsMaxSubscriptions: integer(env, 'WS_MAX_SUBSCRIPTIONS', 100, 1, 10_000),
+    wsMaxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 102_400, 1024, 10_485_760),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', production ? 'json' : 'text', ['text', 'json']),
     metrics: boolean(env, 'METRICS', false),

@@ -11,6 +11,7 @@ import { initOrm } from '../src/database/orm';
 import { createUserToken, UnknownUser } from '../src/authtoken/create-user-token';
 import { ensureTokens } from '../src/authtoken/ensure-tokens';
 import { createSuperuser } from '../src/commands/createsuperuser';
+import { bcryptSha256Policy } from '../src/users/passwords';
 import { commands, main } from '../src/commands';
 import { runningEmbeddedUrl } from '../src/commands/database';
 import { ValidationError } from '../src/errors';
@@ -137,17 +138,17 @@ describe('the functions behind the commands', () => {
   });
 
   it('createSuperuser makes a superuser who is staff too, with a token', async () => {
-    const user = await createSuperuser(orm.em.fork(), { username: 'fn-super', email: 'super@example.com', password: 'correct horse' }, 4);
+    const user = await createSuperuser(orm.em.fork(), { username: 'fn-super', email: 'super@example.com', password: 'correct horse' }, bcryptSha256Policy(4));
     expect(user).toMatchObject({ isSuperuser: true, isStaff: true, isActive: true });
     expect(await tokenOf(orm, user.id)).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('createSuperuser validates as register does', async () => {
     await expect(
-      createSuperuser(orm.em.fork(), { username: 'fn-super-2', email: 'nope', password: 'correct horse' }, 4),
+      createSuperuser(orm.em.fork(), { username: 'fn-super-2', email: 'nope', password: 'correct horse' }, bcryptSha256Policy(4)),
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(
-      createSuperuser(orm.em.fork(), { username: 'FN-SUPER', email: 'x@example.com', password: 'correct horse' }, 4),
+      createSuperuser(orm.em.fork(), { username: 'FN-SUPER', email: 'x@example.com', password: 'correct horse' }, bcryptSha256Policy(4)),
     ).rejects.toThrow('username: A user with that username already exists.');
   });
 

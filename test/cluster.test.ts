@@ -171,7 +171,7 @@ describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
   });
 });
 
-// initdb with fsync, then a primary and two workers: on a loaded 2-core machine that outlasts the default 20 s.
+// initdb, migrations and two workers: 13-18 s on its own here, more while the rest of the suite runs.
 describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', { timeout: 90_000 }, () => {
   let dataDir: string;
   beforeAll(() => {

@@ -202,7 +202,6 @@ describe('changePassword', () => {
     const cases: [string, string][] = [
       ['short', 'newPassword: This password is too short. It must contain at least 8 characters.'],
       ['1234567890', 'newPassword: This password is entirely numeric.'],
-      ['é'.repeat(40), 'newPassword: This password is too long. It must contain at most 72 bytes.'],
     ];
     for (const [n, message] of cases) {
       expectError(await server.graphql(CHANGE, { token, variables: { c: 'old password', n } }), 200, message, 'BAD_USER_INPUT', 'newPassword');

@@ -1,7 +1,7 @@
 import bcrypt from 'bcrypt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
-import { hashPassword, verifyAgainstDummy } from '../src/users/passwords';
+import { bcryptSha256Policy, hashPassword, verifyAgainstDummy } from '../src/users/passwords';
 import { getOrCreateToken } from '../src/authtoken/token-store';
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token userId email } }';
@@ -15,7 +15,7 @@ describe('obtainAuthToken', () => {
 
   /** A user inserted by plain SQL, as a data import would: no subscriber runs, so it has no token. */
   async function insertNativeUser(username: string, password: string): Promise<number> {
-    const hash = await hashPassword(password, 4);
+    const hash = await hashPassword(password, bcryptSha256Policy(4));
     const rows = await server.orm.em.getConnection().execute<{ id: number }[]>(
       `insert into auth_user (username, email, password) values (?, ?, ?) returning id`,
       [username, `${username}@example.com`, hash],
@@ -157,7 +157,8 @@ describe('obtainAuthToken', () => {
     const rows = await server.orm.em.getConnection().execute<{ password: string }[]>(
       "select password from auth_user where username in ('alice', 'dormant') order by username",
     );
-    expect(hashes).toEqual(rows.map((row) => row.password));
+    // The stored values are Django's bcrypt_sha256 format: the bcrypt hash follows its `bcrypt_sha256$` prefix.
+    expect(hashes).toEqual(rows.map((row) => row.password.replace(/^bcrypt_sha256\$/, '')));
   });
 
   describe('rejects malformed operations with GraphQL validation errors and HTTP 400', () => {
@@ -184,13 +185,13 @@ describe('verifyAgainstDummy', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('answers false, whatever the password', async () => {
-    expect(await verifyAgainstDummy('graphql-authtoken timing equaliser', 4)).toBe(false);
-    expect(await verifyAgainstDummy('', 4)).toBe(false);
+    expect(await verifyAgainstDummy('graphql-authtoken timing equaliser', bcryptSha256Policy(4))).toBe(false);
+    expect(await verifyAgainstDummy('', bcryptSha256Policy(4))).toBe(false);
   });
 
   it('runs a real bcrypt comparison against a hash of the requested cost', async () => {
     const compare = vi.spyOn(bcrypt, 'compare');
-    await verifyAgainstDummy('guess', 5);
+    await verifyAgainstDummy('guess', bcryptSha256Policy(5));
     expect(compare).toHaveBeenCalledTimes(1);
     const hash = compare.mock.calls[0][1] as string;
     expect(hash).toMatch(/^\$2[aby]\$05\$[./A-Za-z0-9]{53}$/);
@@ -200,8 +201,8 @@ describe('verifyAgainstDummy', () => {
   it('reuses one dummy hash per cost rather than hashing on every call', async () => {
     const hash = vi.spyOn(bcrypt, 'hash');
     const compare = vi.spyOn(bcrypt, 'compare');
-    await verifyAgainstDummy('one', 6);
-    await verifyAgainstDummy('two', 6);
+    await verifyAgainstDummy('one', bcryptSha256Policy(6));
+    await verifyAgainstDummy('two', bcryptSha256Policy(6));
     expect(hash).toHaveBeenCalledTimes(1);
     expect(compare.mock.calls[0][1]).toBe(compare.mock.calls[1][1]);
   });

@@ -26,6 +26,11 @@ describe('loadSettings', () => {
       databasePooler: 'none',
       logFormat: 'text',
       metrics: false,
+      wsInitTimeoutMs: 3000,
+      wsKeepAliveMs: 12_000,
+      wsMaxSockets: 10_000,
+      wsMaxSubscriptions: 100,
+      wsMaxMessageBytes: 102_400,
     });
   });
 
@@ -41,6 +46,43 @@ describe('loadSettings', () => {
     expect(
       loadSettings({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'postgres://app@db:5432/shop', DATABASE_POOLER: 'transaction', METRICS: 'true' }),
     ).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: 'postgres://app@db:5432/shop', databasePooler: 'transaction', metrics: true });
+  });
+
+  it('reads the WebSocket limits and DATABASE_DIRECT_URL', () => {
+    expect(
+      loadSettings({
+        DATABASE_DIRECT_URL: 'postgres://app@db-primary:5432/shop',
+        WS_INIT_TIMEOUT_MS: '5000',
+        WS_KEEPALIVE_MS: '0',
+        WS_MAX_SOCKETS: '2000',
+        WS_MAX_SUBSCRIPTIONS: '10',
+        WS_MAX_MESSAGE_BYTES: '65536',
+      }),
+    ).toMatchObject({
+      databaseDirectUrl: 'postgres://app@db-primary:5432/shop',
+      wsInitTimeoutMs: 5000,
+      wsKeepAliveMs: 0,
+      wsMaxSockets: 2000,
+      wsMaxSubscriptions: 10,
+      wsMaxMessageBytes: 65_536,
+    });
+  });
+
+  it('refuses bad WebSocket limits and a bad DATABASE_DIRECT_URL, naming the variable', () => {
+    for (const [name, value] of [
+      ['WS_INIT_TIMEOUT_MS', '50'],
+      ['WS_INIT_TIMEOUT_MS', '3s'],
+      ['WS_KEEPALIVE_MS', '-1'],
+      ['WS_MAX_SOCKETS', '0'],
+      ['WS_MAX_SUBSCRIPTIONS', 'many'],
+      ['WS_MAX_MESSAGE_BYTES', '100'],
+      ['DATABASE_DIRECT_URL', 'mysql://localhost/shop'],
+      ['DATABASE_DIRECT_URL', 'not a url'],
+      ['DATABASE_DIRECT_URL', 'postgres://localhost:5432'],
+    ]) {
+      expect(() => loadSettings({ [name]: value }), `${name}=${value}`).toThrow(SettingsError);
+      expect(() => loadSettings({ [name]: value })).toThrow(name);
+    }
   });
 
   it('treats empty and blank values as unset', () => {
@@ -95,6 +137,20 @@ describe('loadSettings', () => {
       webConcurrency: 3,
       dbPoolSize: 25,
       logLevel: 'debug',
+    });
+  });
+
+  it("stores passwords as Django's bcrypt_sha256 at 12 rounds, off Django mode, unless told otherwise", () => {
+    expect(loadSettings({})).toMatchObject({ passwordHasher: 'bcrypt_sha256', pbkdf2Iterations: 1_500_000, djangoDatabase: false });
+    expect(loadSettings({ PASSWORD_HASHER: 'pbkdf2_sha256', PBKDF2_ITERATIONS: '1000', DJANGO_DATABASE: 'true' })).toMatchObject({
+      passwordHasher: 'pbkdf2_sha256',
+      pbkdf2Iterations: 1000,
+      djangoDatabase: true,
+    });
+    expect(loadSettings({ PASSWORD_HASHER: ' bcrypt_sha256 ', PBKDF2_ITERATIONS: '100000000', DJANGO_DATABASE: 'no' })).toMatchObject({
+      passwordHasher: 'bcrypt_sha256',
+      pbkdf2Iterations: 100_000_000,
+      djangoDatabase: false,
     });
   });
 
@@ -183,11 +239,20 @@ describe('loadSettings', () => {
     ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '0' }],
     ['DATABASE_DIRECT_URL', { DATABASE_URL: 'postgres://app@pgbouncer:6432/shop', DATABASE_DIRECT_URL: 'db:5432/shop' }],
     ['DATABASE_DIRECT_URL', { DATABASE_URL: 'postgres://app@pgbouncer:6432/shop', DATABASE_DIRECT_URL: 'postgres://app:secret@db:5432' }],
-    ['DATABASE_DIRECT_URL', { DATABASE_DIRECT_URL: 'postgres://app:secret@db:5432/shop' }],
     ['DATABASE_POOLER', { DATABASE_POOLER: 'pgbouncer' }],
     ['DATABASE_POOLER', { DATABASE_POOLER: 'session' }],
     ['LOG_FORMAT', { LOG_FORMAT: 'JSON lines' }],
     ['METRICS', { METRICS: 'sometimes' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'argon2' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'BCRYPT_SHA256' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'bcrypt' }],
+    ['PASSWORD_HASHER', { PASSWORD_HASHER: 'django.contrib.auth.hashers.PBKDF2PasswordHasher' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '999' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '1_500_000' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '1e6' }],
+    ['PBKDF2_ITERATIONS', { PBKDF2_ITERATIONS: '100000001' }],
+    ['DJANGO_DATABASE', { DJANGO_DATABASE: 'django' }],
+    ['DJANGO_DATABASE', { DJANGO_DATABASE: 'auto' }],
     ['TOKEN_PREFIX', { TOKEN_PREFIX: 'elevenchars' }],
     ['TOKEN_PREFIX', { TOKEN_PREFIX: 'acme:' }],
     ['TOKEN_TTL', { TOKEN_TTL: '-1' }],

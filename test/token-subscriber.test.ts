@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
 import { User } from '../src/users/user.entity';
-import { hashPassword } from '../src/users/passwords';
+import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token userId } }';
 
@@ -12,7 +12,7 @@ describe('TokenSubscriber', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    hash = await hashPassword('subscriber secret', 4);
+    hash = await hashPassword('subscriber secret', bcryptSha256Policy(4));
   });
   afterAll(() => server.close());
 

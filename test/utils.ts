@@ -12,6 +12,7 @@ import { createApp, type App } from '../src/app';
 import { withDatabase } from '../src/database/database';
 import { initOrm } from '../src/database/orm';
 import { loadSettings, type Settings } from '../src/settings';
+import { bcryptSha256Policy } from '../src/users/passwords';
 import { createUser as createUserWithService, type UserFlags } from '../src/users/user.service';
 import type { User } from '../src/users/user.entity';
 
@@ -57,17 +58,23 @@ export interface TestServer {
   settings: Settings;
   databaseUrl: string;
   baseUrl: string;
+  /** ws://.../graphql, for the graphql-ws client. */
+  wsUrl: string;
   graphql<T = any>(query: string, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
-/** The real app over real HTTP, on its own database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * The real app over real HTTP, on its own database: a fresh copy of the migrated template, or the
+ * already-prepared database at `options.databaseUrl` (a Django project's, say).
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestServer> {
   const settings = testSettings(env);
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const orm = await initOrm(databaseUrl, { poolSize: 4 });
   const app = await createApp({ orm, settings });
   const server = http.createServer(app.express);
+  app.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -89,10 +96,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     settings,
     databaseUrl,
     baseUrl,
+    wsUrl: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
     graphql,
     async close() {
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      const closed = new Promise((resolve) => server.close(resolve));
+      await app.closeSockets(0);
+      await closed;
       await app.stop();
       await orm.close();
     },
@@ -111,7 +121,7 @@ export async function makeUser(
   return createUserWithService(
     orm.em.fork(),
     { username: `user${counter}`, email: `user${counter}@example.com`, password: 'correct horse', ...fields },
-    4,
+    bcryptSha256Policy(4),
     { isStaff, isSuperuser, isActive },
   );
 }

@@ -10,9 +10,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound, PermissionDenied, ValidationError } from '../errors';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
+import { hashPassword, type PasswordPolicy } from '../users/passwords';
 import { createUser } from '../users/user.service';
 import type { PageData, PageWindow } from '../pagination';
-import { hashPassword } from '../users/passwords';
 import { setPasswordHash } from '../users/password-change';
 import { validatePassword } from '../users/user.validation';
 import { LoginToken } from '../authtoken/login-token.entity';
@@ -89,14 +89,14 @@ function mayManage(actor: User, target: { isStaff: boolean; isSuperuser: boolean
 }
 
 /** Staff create ordinary users; only a superuser creates staff or superusers. */
-export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, rounds: number): Promise<User> {
+export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, passwords: PasswordPolicy): Promise<User> {
   const isSuperuser = input.isSuperuser ?? false;
   // As createsuperuser does: a superuser is staff too, or Django's admin would not let them in.
   const isStaff = (input.isStaff ?? false) || isSuperuser;
   if (!mayManage(actor, { isStaff, isSuperuser })) {
     throw new PermissionDenied('Only a superuser may create staff or superuser accounts.');
   }
-  return createUser(em, input, rounds, { isStaff, isSuperuser, isActive: input.isActive ?? true });
+  return createUser(em, input, passwords, { isStaff, isSuperuser, isActive: input.isActive ?? true });
 }
 
 /**
@@ -117,15 +117,22 @@ export async function setUserActive(em: EntityManager, actor: User, rawId: strin
 
 /**
  * Sets a user's password (Django admin's password form) and deletes all of that user's tokens, so every
- * device must log in again. Changing a staff or superuser account needs a superuser, as setUserActive.
+ * device must log in again. Changing a staff or superuser account needs a superuser, as setUserActive. The
+ * hash is in the configured format (PASSWORD_HASHER), as every password set here.
  */
-export async function setPasswordAsStaff(em: EntityManager, actor: User, rawId: string, password: string, rounds: number): Promise<true> {
+export async function setPasswordAsStaff(
+  em: EntityManager,
+  actor: User,
+  rawId: string,
+  password: string,
+  passwords: PasswordPolicy,
+): Promise<true> {
   const id = parseId(rawId);
   validatePassword(password);
   const user = await em.findOne(User, { id });
   if (!user) throw new NotFound('No User matches the given query.');
   if (!mayManage(actor, user)) throw new PermissionDenied('Only a superuser may change a staff or superuser account.');
-  await setPasswordHash(em, user.id, await hashPassword(password, rounds), undefined, true);
+  await setPasswordHash(em, user.id, await hashPassword(password, passwords), undefined, true);
   return true;
 }
 

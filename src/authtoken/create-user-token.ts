@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
+import { usernameMatches } from '../users/credentials';
 import { Token } from './token.entity';
 import { getOrCreateToken, regenerateToken } from './token-store';
 
@@ -15,11 +16,11 @@ export class UnknownUser extends ValidationError {
   }
 }
 
-export async function createUserToken(em: EntityManager, username: string, reset = false): Promise<Token> {
-  // Usernames are unique regardless of case, and logins match them that way too (the lower() index).
+export async function createUserToken(em: EntityManager, username: string, reset = false, djangoDatabase = false): Promise<Token> {
+  // The username matches as logins match it: regardless of case, or exactly on a Django database.
   const [row] = await em
     .getConnection()
-    .execute<{ id: number }[]>('select id from auth_user where lower(username) = lower(?)', [username]);
+    .execute<{ id: number }[]>(`select id from auth_user u where ${usernameMatches(djangoDatabase)}`, [username]);
   if (!row) throw new UnknownUser(username);
   const key = reset ? await regenerateToken(em, row.id) : await getOrCreateToken(em, row.id);
   return em.findOneOrFail(Token, { key }, { populate: ['user'], refresh: true });

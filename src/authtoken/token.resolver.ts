@@ -5,6 +5,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { ChecksPassword } from '../limits/password-fields';
+import { loginThrottle } from '../users/credentials';
 import { User } from '../users/user.entity';
 import { LoginToken } from './login-token.entity';
 import { LoginPayload, ObtainAuthTokenPayload, TokenInfo, TokenKind } from './token.types';
@@ -23,10 +24,6 @@ function payload(issued: IssuedToken): ObtainAuthTokenPayload {
   return { token: issued.token, userId: String(issued.userId), email: issued.email };
 }
 
-function throttleOf({ ip, settings }: Context) {
-  return { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
-}
-
 @Resolver()
 export class TokenResolver {
   @ChecksPassword()
@@ -41,7 +38,7 @@ export class TokenResolver {
     @Ctx() context: Context,
   ): Promise<ObtainAuthTokenPayload> {
     const { em, settings } = context;
-    return payload(await obtainAuthToken(em, username, password, settings.bcryptRounds, throttleOf(context)));
+    return payload(await obtainAuthToken(em, username, password, settings, loginThrottle(context)));
   }
 
   @ChecksPassword()
@@ -58,7 +55,7 @@ export class TokenResolver {
     @Ctx() context: Context,
   ): Promise<LoginPayload> {
     const { em, settings } = context;
-    const issued = await login(em, username, password, name, settings.bcryptRounds, settings.loginTokens, throttleOf(context));
+    const issued = await login(em, username, password, name, settings, loginThrottle(context));
     return { token: issued.token, tokenId: issued.id, expiry: issued.expiry, user: await em.findOneOrFail(User, issued.userId) };
   }
 

@@ -1,12 +1,12 @@
 /**
  * Logging in, both ways: DRF's ObtainAuthToken (the user's one token, get-or-create) and knox's LoginView
- * (a new login token per call). Both check credentials with the same function (credentials.ts), so their
- * messages, timing and throttle are the same; the token rows are the token store's.
+ * (a new login token per call). Both check credentials with the same function (src/users/credentials.ts),
+ * so their messages, timing, throttle and password upgrades are the same; the token rows are the token store's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
 import type { LoginTokenSettings } from '../settings';
-import { checkCredentials, type LoginThrottle } from './credentials';
+import { checkCredentials, type CredentialSettings, type LoginThrottle } from '../users/credentials';
 import { createLoginToken, getOrCreateToken, type IssuedLoginToken } from './token-store';
 
 export interface IssuedToken {
@@ -20,10 +20,10 @@ export async function obtainAuthToken(
   em: EntityManager,
   username: string,
   password: string,
-  rounds: number,
+  settings: CredentialSettings,
   throttle?: LoginThrottle,
 ): Promise<IssuedToken> {
-  const user = await checkCredentials(em, username, password, rounds, throttle);
+  const user = await checkCredentials(em, username, password, settings, throttle);
   return { token: await getOrCreateToken(em, user.id), userId: user.id, email: user.email };
 }
 
@@ -45,12 +45,11 @@ export async function login(
   username: string,
   password: string,
   rawName: string | null | undefined,
-  rounds: number,
-  policy: LoginTokenSettings,
+  settings: CredentialSettings & { loginTokens: LoginTokenSettings },
   throttle?: LoginThrottle,
 ): Promise<IssuedLoginToken & { userId: number }> {
   // A bad name is refused before any password work.
   const name = cleanTokenName(rawName);
-  const user = await checkCredentials(em, username, password, rounds, throttle);
-  return { ...(await createLoginToken(em, user.id, name, policy)), userId: user.id };
+  const user = await checkCredentials(em, username, password, settings, throttle);
+  return { ...(await createLoginToken(em, user.id, name, settings.loginTokens)), userId: user.id };
 }

@@ -10,7 +10,7 @@ export const createTokenCommand: Command = {
   help: `Usage: npm run manage -- create-token <username> [-r|--reset]
 
 Prints "Generated token <key> for user <username>": the user's existing token, or a new one when the user
-has none. The username matches regardless of case.
+has none. The username matches regardless of case (exactly with DJANGO_DATABASE=true).
 
 Options:
   -r, --reset  Replace the token with a new key; the old key stops working at once.
@@ -27,7 +27,7 @@ Options:
     const token = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
       try {
-        return await createUserToken(orm.em.fork(), username, values.reset ?? false);
+        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.djangoDatabase);
       } catch (error) {
         if (error instanceof UnknownUser) throw new CommandError(error.message);
         throw error;

@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
+import type { PasswordPolicy } from '../users/passwords';
 import type { User } from '../users/user.entity';
 import { createUser } from '../users/user.service';
 import { cleanNewUser, type NewUser } from '../users/user.validation';
@@ -14,8 +15,8 @@ import { requireMigrated, withDatabaseFor } from './database';
 import { promptHidden } from './prompt';
 
 /** A superuser, validated as `register` validates (and, as in Django, staff too), with its token. */
-export function createSuperuser(em: EntityManager, input: NewUser, rounds: number): Promise<User> {
-  return createUser(em, input, rounds, { isStaff: true, isSuperuser: true });
+export function createSuperuser(em: EntityManager, input: NewUser, passwords: PasswordPolicy): Promise<User> {
+  return createUser(em, input, passwords, { isStaff: true, isSuperuser: true });
 }
 
 /** Validation messages (the same as the API's, naming the field) become the command's failure. */
@@ -47,7 +48,7 @@ export const createSuperuserCommand: Command = {
   help: `Usage: npm run manage -- createsuperuser --username <username> --email <email> [--password <password>]
 
 Creates a superuser, validated as the register mutation validates: a valid username, a valid email, a
-password of at least 8 characters, not all digits, at most 72 bytes. A superuser is also staff.
+password of at least 8 characters, not all digits. A superuser is also staff.
 
 The password comes from --password, else the SUPERUSER_PASSWORD environment variable, else a prompt
 without echo when run in a terminal (--password shows in the process list and shell history: prefer the
@@ -76,7 +77,7 @@ Options:
     await asCommandError(async () => cleanNewUser(input));
     const user = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
-      return asCommandError(() => createSuperuser(orm.em.fork(), input, settings.bcryptRounds));
+      return asCommandError(() => createSuperuser(orm.em.fork(), input, settings));
     });
     writeLine(io.stdout, `Superuser ${user.username} created.`);
   },

@@ -80,11 +80,11 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 }
 
 /** Applies pending migrations under the migrations' lock, on the direct URL; returns the names applied. */
-export async function migrateDatabase(directUrl: string, settings: Pick<Settings, 'logLevel'>): Promise<string[]> {
+export async function migrateDatabase(directUrl: string, settings: Pick<Settings, 'logLevel' | 'djangoDatabase'>): Promise<string[]> {
   return withAdvisoryLock(directUrl, LOCK_KEYS.migrate, 'migrations', async () => {
     const orm = await initOrm(directUrl, { poolSize: 1, debug: settings.logLevel === 'debug' });
     try {
-      return await migrate(orm);
+      return await migrate(orm, { djangoDatabase: settings.djangoDatabase });
     } finally {
       await orm.close();
     }

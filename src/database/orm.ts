@@ -8,6 +8,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from '../resources';
 import { TokenSubscriber } from '../authtoken/token.subscriber';
 import { migrationsList } from '../migrations';
+import { checkDatabaseMode } from './django';
 import { logger, scrub } from '../logger';
 import { withoutNamedStatements } from './sql';
 
@@ -63,8 +64,12 @@ export async function initOrm(clientUrl: string, options: OrmOptions = {}): Prom
   return orm;
 }
 
-/** Applies pending migrations; returns the names applied (empty when up to date). */
-export async function migrate(orm: MikroORM): Promise<string[]> {
+/**
+ * Applies pending migrations; returns the names applied (empty when up to date). First checks that
+ * DJANGO_DATABASE matches the database (src/database/django.ts), so nothing is created on the wrong one.
+ */
+export async function migrate(orm: MikroORM, options: { djangoDatabase?: boolean } = {}): Promise<string[]> {
+  await checkDatabaseMode(orm, options.djangoDatabase ?? false);
   const applied = await orm.getMigrator().up();
   return applied.map((migration) => migration.name);
 }

@@ -6,6 +6,7 @@
  * it), with the request's variables, once the operation is known and before it runs.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../pagination';
 import { LimitExceeded } from './refusal';
@@ -16,19 +17,23 @@ export const pageCost: ComplexityEstimator = ({ args, childComplexity }) =>
 
 const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
+/** LimitExceeded when the operation costs more than `maxCost`; shared by HTTP (below) and WebSocket. */
+export function checkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined, maxCost: number): void {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName, estimators });
+  } catch {
+    return;
+  }
+  if (cost > maxCost) throw new LimitExceeded(`Query cost limit of ${maxCost} exceeded, found ${cost}.`);
+}
+
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators });
-          } catch {
-            // Variables that do not fit the operation: execution refuses them with graphql-js's own message.
-            return;
-          }
-          if (cost > maxCost) throw new LimitExceeded(`Query cost limit of ${maxCost} exceeded, found ${cost}.`);
+          checkCost(schema, document, request.variables ?? {}, operationName ?? undefined, maxCost);
         },
       };
     },

@@ -5,7 +5,7 @@
  * - spends one unit of the caller's PASSWORD_RATE before the resolver runs (src/throttles/password-work.ts).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode, type GraphQLObjectType, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { Extensions, UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import type { Context } from '../context';
 import { spendPasswordWork } from '../throttles/password-work';
@@ -38,22 +38,27 @@ function rootFieldKeys(set: SelectionSetNode, fragments: Record<string, Fragment
   return keys;
 }
 
+/** LimitExceeded when the operation selects more than one password-checking root field (HTTP and WebSocket). */
+export function checkPasswordFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | null | undefined): void {
+  const root: GraphQLObjectType | null | undefined = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const fields = root.getFields();
+  let found = 0;
+  for (const name of rootFieldKeys(operation.selectionSet, fragments).values()) {
+    if (fields[name]?.extensions?.[CHECKS_PASSWORD]) found += 1;
+  }
+  if (found > 1) throw new LimitExceeded('Only one password-checking field is allowed per operation.');
+}
+
 export const passwordFieldsPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ schema, document, operation }) {
-        const root: GraphQLObjectType | null | undefined = operation && schema.getRootType(operation.operation);
-        if (!operation || !root) return;
-        const fragments: Record<string, FragmentDefinitionNode> = {};
-        for (const definition of document.definitions) {
-          if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-        }
-        const fields = root.getFields();
-        let found = 0;
-        for (const name of rootFieldKeys(operation.selectionSet, fragments).values()) {
-          if (fields[name]?.extensions?.[CHECKS_PASSWORD]) found += 1;
-        }
-        if (found > 1) throw new LimitExceeded('Only one password-checking field is allowed per operation.');
+        checkPasswordFields(schema, document, operation);
       },
     };
   },

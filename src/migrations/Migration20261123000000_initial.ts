@@ -1,8 +1,24 @@
 import { Migration } from '@mikro-orm/migrations';
+import { onDjangoDatabase } from './django';
 
-/** Users, tokens (DRF's authtoken_token) and the example products. */
+/**
+ * Users, tokens (DRF's authtoken_token) and the example products. On a Django project's database
+ * (DJANGO_DATABASE) the users and tokens are Django's tables, left as Django made them: only the products.
+ */
 export class Migration20261123000000_initial extends Migration {
   override async up(): Promise<void> {
+    if (!(await onDjangoDatabase(this))) this.createUsersAndTokens();
+    this.addSql(`create table "product" (
+      "id" serial primary key,
+      "name" varchar(200) not null,
+      "description" text not null default '',
+      "price" numeric(12,2) not null,
+      "created" timestamptz not null default now(),
+      "updated" timestamptz not null default now()
+    );`);
+  }
+
+  private createUsersAndTokens(): void {
     this.addSql(`create table "auth_user" (
       "id" serial primary key,
       "username" varchar(150) not null,
@@ -27,19 +43,11 @@ export class Migration20261123000000_initial extends Migration {
       constraint "authtoken_token_user_id_foreign" foreign key ("user_id")
         references "auth_user" ("id") on update cascade on delete cascade
     );`);
-
-    this.addSql(`create table "product" (
-      "id" serial primary key,
-      "name" varchar(200) not null,
-      "description" text not null default '',
-      "price" numeric(12,2) not null,
-      "created" timestamptz not null default now(),
-      "updated" timestamptz not null default now()
-    );`);
   }
 
   override async down(): Promise<void> {
     this.addSql('drop table if exists "product" cascade;');
+    if (await onDjangoDatabase(this)) return;
     this.addSql('drop table if exists "authtoken_token" cascade;');
     this.addSql('drop table if exists "auth_user" cascade;');
   }

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { onDjangoDatabase } from './django';
 
 /**
  * What keeps the admin API fast with a large user base (the `users` and `tokens` queries).
@@ -19,11 +20,22 @@ import { Migration } from '@mikro-orm/migrations';
  * the trigram index alone.
  *
  * Tokens are listed newest first: an index on (created, key), the key breaking ties so pages are stable.
+ *
+ * On a Django project's database (DJANGO_DATABASE) the same side table, triggers and indexes are added to
+ * Django's tables, with two differences, so that nothing here stands in Django's way:
+ * - the two per-row update triggers name no columns (`after update`, the function checks what changed):
+ *   a trigger's column list makes PostgreSQL refuse any later `ALTER COLUMN ... TYPE` of those columns,
+ *   which would break a future Django migration of auth_user;
+ * - `auth_user_search.user_id` has no foreign key: Django's `flush` truncates auth_user, which PostgreSQL
+ *   refuses while another table references it. Triggers do the key's work instead: deleted users (per
+ *   statement) and truncated users or tokens are removed or cleared from the side table.
  */
 export class Migration20261123000200_admin_search extends Migration {
   override async up(): Promise<void> {
+    const django = await onDjangoDatabase(this);
+    const userKey = django ? '' : ' references "auth_user" ("id") on update cascade on delete cascade';
     this.addSql(`create table "auth_user_search" (
-      "user_id" int primary key references "auth_user" ("id") on update cascade on delete cascade,
+      "user_id" int primary key${userKey},
       "text" text not null,
       "has_token" boolean not null default false
     ) with (fillfactor = 85);`);
@@ -54,8 +66,22 @@ export class Migration20261123000200_admin_search extends Migration {
         return null;
       end
     $$;`);
-    this.addSql(`create trigger "auth_user_search_user_renamed" after update of "id", "username", "email" on "auth_user"
-      for each row execute function "auth_user_search_user_renamed"();`);
+    if (django) {
+      this.addSql(`create or replace function "auth_user_search_user_renamed"() returns trigger language plpgsql as $$
+        begin
+          if new."username" is distinct from old."username" or new."email" is distinct from old."email" then
+            update "auth_user_search" set "text" = lower(new."username") || E'\\n' || lower(new."email")
+             where "user_id" = new."id";
+          end if;
+          return null;
+        end
+      $$;`);
+      this.addSql(`create trigger "auth_user_search_user_renamed" after update on "auth_user"
+        for each row execute function "auth_user_search_user_renamed"();`);
+    } else {
+      this.addSql(`create trigger "auth_user_search_user_renamed" after update of "id", "username", "email" on "auth_user"
+        for each row execute function "auth_user_search_user_renamed"();`);
+    }
 
     this.addSql(`create function "auth_user_search_tokens_inserted"() returns trigger language plpgsql as $$
       begin
@@ -80,8 +106,22 @@ export class Migration20261123000200_admin_search extends Migration {
         return null;
       end
     $$;`);
-    this.addSql(`create trigger "auth_user_search_token_moved" after update of "user_id" on "authtoken_token"
-      for each row execute function "auth_user_search_token_moved"();`);
+    if (django) {
+      this.addSql(`create or replace function "auth_user_search_token_moved"() returns trigger language plpgsql as $$
+        begin
+          if new."user_id" is distinct from old."user_id" then
+            update "auth_user_search" set "has_token" = false where "user_id" = old."user_id";
+            update "auth_user_search" set "has_token" = true where "user_id" = new."user_id";
+          end if;
+          return null;
+        end
+      $$;`);
+      this.addSql(`create trigger "auth_user_search_token_moved" after update on "authtoken_token"
+        for each row execute function "auth_user_search_token_moved"();`);
+    } else {
+      this.addSql(`create trigger "auth_user_search_token_moved" after update of "user_id" on "authtoken_token"
+        for each row execute function "auth_user_search_token_moved"();`);
+    }
 
     this.addSql(`do $$
       begin
@@ -93,13 +133,48 @@ export class Migration20261123000200_admin_search extends Migration {
     $$;`);
     // "if not exists" and the drops: a development database may hold an earlier draft of this migration.
     this.addSql(`create index if not exists "authtoken_token_created_key_index" on "authtoken_token" ("created", "key");`);
+    if (django) {
+      this.addDjangoDeleteTriggers();
+      return;
+    }
     this.addSql('drop index if exists "auth_user_username_trgm_index";');
     this.addSql('drop index if exists "auth_user_email_trgm_index";');
+  }
+
+  /** On a Django database, where the side table has no foreign key: deletes and truncations follow by trigger. */
+  private addDjangoDeleteTriggers(): void {
+    this.addSql(`create function "auth_user_search_users_deleted"() returns trigger language plpgsql as $$
+      begin
+        delete from "auth_user_search" s using "deleted" d where s."user_id" = d."id";
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "auth_user_search_users_deleted" after delete on "auth_user"
+      referencing old table as "deleted" for each statement execute function "auth_user_search_users_deleted"();`);
+    this.addSql(`create function "auth_user_search_users_truncated"() returns trigger language plpgsql as $$
+      begin
+        delete from "auth_user_search";
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "auth_user_search_users_truncated" after truncate on "auth_user"
+      for each statement execute function "auth_user_search_users_truncated"();`);
+    this.addSql(`create function "auth_user_search_tokens_truncated"() returns trigger language plpgsql as $$
+      begin
+        update "auth_user_search" set "has_token" = false where "has_token";
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "auth_user_search_tokens_truncated" after truncate on "authtoken_token"
+      for each statement execute function "auth_user_search_tokens_truncated"();`);
   }
 
   override async down(): Promise<void> {
     this.addSql('drop index if exists "authtoken_token_created_key_index";');
     for (const [name, table] of [
+      ['auth_user_search_tokens_truncated', 'authtoken_token'],
+      ['auth_user_search_users_truncated', 'auth_user'],
+      ['auth_user_search_users_deleted', 'auth_user'],
       ['auth_user_search_token_moved', 'authtoken_token'],
       ['auth_user_search_tokens_deleted', 'authtoken_token'],
       ['auth_user_search_tokens_inserted', 'authtoken_token'],

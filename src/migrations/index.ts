@@ -4,6 +4,7 @@ import { Migration20261123000100_login_failures } from './Migration2026112300010
 import { Migration20261123000200_admin_search } from './Migration20261123000200_admin_search';
 import { Migration20261129000000_password_work } from './Migration20261129000000_password_work';
 import { Migration20261129000100_login_tokens } from './Migration20261129000100_login_tokens';
+import { Migration20261129000200_live_events } from './Migration20261129000200_live_events';
 
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261123000200_admin_search', class: Migration20261123000200_admin_search },
   { name: 'Migration20261129000000_password_work', class: Migration20261129000000_password_work },
   { name: 'Migration20261129000100_login_tokens', class: Migration20261129000100_login_tokens },
+  { name: 'Migration20261129000200_live_events', class: Migration20261129000200_live_events },
 ];

@@ -1,14 +1,19 @@
 /**
  * Changing passwords: the user's own (`changePassword`, Django's PasswordChangeForm) and staff setting
  * another's (`setPassword`, Django admin's AdminPasswordChangeForm). A new password is validated as
- * `register` validates it. The token rows go through the token store.
+ * `register` validates it, and hashed in the configured format (PASSWORD_HASHER). The current password is
+ * checked by the one credentials check. The token rows go through the token store.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkCurrentPassword, type LoginThrottle } from '../authtoken/credentials';
 import { deleteTokensOfUser, type AuthToken } from '../authtoken/token-store';
+import { ValidationError } from '../errors';
+import { checkCredentials, type CredentialSettings, type LoginThrottle } from './credentials';
 import { hashPassword } from './passwords';
 import { User } from './user.entity';
 import { validatePassword } from './user.validation';
+
+/** Django's PasswordChangeForm message. */
+export const WRONG_CURRENT_PASSWORD = 'Your old password was entered incorrectly. Please enter it again.';
 
 export interface PasswordChange {
   currentPassword: string;
@@ -23,13 +28,20 @@ export async function changePassword(
   user: User,
   auth: AuthToken,
   change: PasswordChange,
-  rounds: number,
+  settings: CredentialSettings,
   throttle?: LoginThrottle,
 ): Promise<true> {
-  // The cheap checks first: a refused new password costs no bcrypt.
+  // The cheap checks first: a refused new password costs no hashing.
   validatePassword(change.newPassword, 'newPassword');
-  await checkCurrentPassword(em, user, change.currentPassword, throttle);
-  await setPasswordHash(em, user.id, await hashPassword(change.newPassword, rounds), change.revokeOtherTokens ? auth : undefined, change.revokeOtherTokens);
+  try {
+    await checkCredentials(em, user.username, change.currentPassword, settings, throttle, { currentUserId: user.id });
+  } catch (error) {
+    // Any refusal but the throttle's (a wrong, blank or unusable password) gets Django's form message.
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(`currentPassword: ${WRONG_CURRENT_PASSWORD}`, 'currentPassword');
+  }
+  const hash = await hashPassword(change.newPassword, settings);
+  await setPasswordHash(em, user.id, hash, change.revokeOtherTokens ? auth : undefined, change.revokeOtherTokens);
   return true;
 }
 

@@ -1,31 +1,45 @@
 /**
- * bcrypt hashing. bcrypt runs on libuv's thread pool, so hashing never blocks the event loop; the cost comes
- * from BCRYPT_ROUNDS. bcrypt silently ignores bytes past 72, so longer passwords are refused at validation.
+ * Passwords as the rest of the server sees them: hash a new one, check one, burn a check's time. The formats
+ * are Django's (src/users/hashers); which one new passwords get comes from the settings (PASSWORD_HASHER,
+ * BCRYPT_ROUNDS, PBKDF2_ITERATIONS), so a database written here works in a Django app and back.
+ *
+ * Every function takes those settings (a Settings object has them), never a bare bcrypt cost: a cost alone
+ * would ignore PASSWORD_HASHER. Tests and benchmarks that want the default format at a given cost say so
+ * with `bcryptSha256Policy(rounds)`.
  */
-import bcrypt from 'bcrypt';
+import { DJANGO_PBKDF2_ITERATIONS } from '../settings';
+import { dummyCheck, encodePassword, mustUpdate, verifyPassword as verifyEncoded, type PasswordPolicy } from './hashers';
 
-export const BCRYPT_MAX_BYTES = 72;
+export type { PasswordPolicy } from './hashers';
 
-export function hashPassword(password: string, rounds: number): Promise<string> {
-  return bcrypt.hash(password, rounds);
+/** The default format (bcrypt_sha256) at this bcrypt cost: for tests and benchmarks. */
+export function bcryptSha256Policy(rounds: number): PasswordPolicy {
+  return { passwordHasher: 'bcrypt_sha256', bcryptRounds: rounds, pbkdf2Iterations: DJANGO_PBKDF2_ITERATIONS };
 }
 
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+function policyOf(settings: PasswordPolicy): PasswordPolicy {
+  return { passwordHasher: settings.passwordHasher, bcryptRounds: settings.bcryptRounds, pbkdf2Iterations: settings.pbkdf2Iterations };
 }
 
-const dummyHashes = new Map<number, Promise<string>>();
+/** The value to store for a new password: Django's format, fresh salt. */
+export function hashPassword(password: string, settings: PasswordPolicy): Promise<string> {
+  return encodePassword(password, policyOf(settings));
+}
 
-/**
- * Burns the same time as a real check, for logins naming no usable user, so response times do not tell
- * which usernames exist (Django's ModelBackend does this since ticket #20760).
- */
-export async function verifyAgainstDummy(password: string, rounds: number): Promise<false> {
-  let hash = dummyHashes.get(rounds);
-  if (!hash) {
-    hash = bcrypt.hash('graphql-authtoken timing equaliser', rounds);
-    dummyHashes.set(rounds, hash);
-  }
-  await bcrypt.compare(password, await hash);
-  return false;
+export interface PasswordCheck {
+  valid: boolean;
+  /** Set when the password was right but its stored form is older or weaker than the configured one. */
+  rehash: boolean;
+}
+
+/** Checks a password against its stored value (any of Django's formats); an unusable value fails with a check's timing. */
+export async function checkPassword(password: string, encoded: string | null | undefined, settings: PasswordPolicy): Promise<PasswordCheck> {
+  const policy = policyOf(settings);
+  const valid = await verifyEncoded(password, encoded, policy);
+  return { valid, rehash: valid && mustUpdate(encoded!, policy) };
+}
+
+/** The time of a real check, answering false: for logins naming no usable user (see hashers.dummyCheck). */
+export function verifyAgainstDummy(password: string, settings: PasswordPolicy): Promise<false> {
+  return dummyCheck(password, policyOf(settings));
 }

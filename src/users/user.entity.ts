@@ -4,8 +4,9 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 
 /**
  * Django's `auth.User`, with the fields DRF's token views and admin rely on. The username is unique
- * case-insensitively (an index on lower(username) in the migration), and the password hash never reaches
- * the schema: it has no @Field.
+ * case-insensitively (an index on lower(username) in the migration), or exactly on a Django project's own
+ * table (DJANGO_DATABASE, Django's constraint). Every property has a value on insert: Django's columns have
+ * no database defaults. The password (one of Django's formats) never reaches the schema: it has no @Field.
  */
 @ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'auth_user' })

@@ -4,6 +4,7 @@ import { ChecksPassword } from '../limits/password-fields';
 import { User } from './user.entity';
 import { RegisterInput } from './user.inputs';
 import { createUser } from './user.service';
+import { loginThrottle } from './credentials';
 import { changePassword } from './password-change';
 
 @Resolver(() => User)
@@ -11,7 +12,7 @@ export class UserResolver {
   @ChecksPassword()
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
-    return createUser(em, input, settings.bcryptRounds);
+    return createUser(em, input, settings);
   }
 
   @Authorized()
@@ -26,11 +27,11 @@ export class UserResolver {
     @Arg('currentPassword', () => String) currentPassword: string,
     @Arg('newPassword', () => String) newPassword: string,
     @Arg('revokeOtherTokens', () => Boolean, { nullable: true, defaultValue: true }) revokeOtherTokens: boolean | null,
-    @Ctx() { em, user, auth, settings, ip }: Context,
+    @Ctx() context: Context,
   ): Promise<boolean> {
-    const throttle = { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
+    const { em, user, auth, settings } = context;
     const change = { currentPassword, newPassword, revokeOtherTokens: revokeOtherTokens ?? true };
-    return changePassword(em, user!, auth!, change, settings.bcryptRounds, throttle);
+    return changePassword(em, user!, auth!, change, settings, loginThrottle(context));
   }
 
   @Authorized()

@@ -4,7 +4,7 @@
  */
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
-import { hashPassword } from './passwords';
+import { hashPassword, type PasswordPolicy } from './passwords';
 import { User } from './user.entity';
 import { cleanNewUser, type NewUser } from './user.validation';
 
@@ -14,11 +14,11 @@ export interface UserFlags {
   isActive?: boolean;
 }
 
-export async function createUser(em: EntityManager, input: NewUser, rounds: number, flags: UserFlags = {}): Promise<User> {
+export async function createUser(em: EntityManager, input: NewUser, passwords: PasswordPolicy, flags: UserFlags = {}): Promise<User> {
   const clean = cleanNewUser(input);
   const user = em.create(User, {
     ...clean,
-    password: await hashPassword(clean.password, rounds),
+    password: await hashPassword(clean.password, passwords),
     isStaff: flags.isStaff ?? false,
     isSuperuser: flags.isSuperuser ?? false,
     isActive: flags.isActive ?? true,
@@ -26,7 +26,7 @@ export async function createUser(em: EntityManager, input: NewUser, rounds: numb
   try {
     await em.flush();
   } catch (error) {
-    // The unique index on lower(username) decides, so two concurrent sign-ups cannot both win.
+    // The unique index on lower(username) (or Django's own constraint) decides: two concurrent sign-ups cannot both win.
     if (error instanceof UniqueConstraintViolationException) {
       em.clear();
       throw new ValidationError('username: A user with that username already exists.', 'username');

@@ -1,9 +1,10 @@
 /**
  * Validation for new users, after Django's user model and its default password validators. Each failure is
  * a ValidationError naming the field. The username is trimmed (as DRF's CharField does); the password never is.
+ * Passwords have no upper length: both stored formats hash every byte (bcrypt_sha256 pre-hashes with SHA-256,
+ * PBKDF2 hashes an HMAC key longer than a block once), and the request body limit bounds the input.
  */
 import { ValidationError } from '../errors';
-import { BCRYPT_MAX_BYTES } from './passwords';
 
 export interface NewUser {
   username: string;
@@ -44,9 +45,6 @@ export function validatePassword(password: string, field = 'password'): void {
     throw new ValidationError(`${field}: This password is too short. It must contain at least 8 characters.`, field);
   }
   if (/^\d+$/.test(password)) throw new ValidationError(`${field}: This password is entirely numeric.`, field);
-  if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES) {
-    throw new ValidationError(`${field}: This password is too long. It must contain at most ${BCRYPT_MAX_BYTES} bytes.`, field);
-  }
 }
 
 function cleanName(raw: string | null | undefined, field: 'firstName' | 'lastName'): string {

@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/playground');
     await page.locator('.graphiql-container').waitFor();
     const tabs = page.locator('.graphiql-tab');
-    await expect.poll(() => tabs.allInnerTexts()).toEqual(['Register', 'ObtainAuthToken', 'Me', 'Products']);
+    await expect.poll(() => tabs.allInnerTexts()).toEqual(['Register', 'ObtainAuthToken', 'Me', 'Products', 'ProductChanged']);
     await expect.poll(() => editorText(page, '.graphiql-query-editor')).toContain('mutation Register($input: RegisterInput!)');
     await expect.poll(() => editorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)')).toContain('"username": "alice"');
     // Docs come from introspection: the Query type's fields are listed.
@@ -53,6 +53,38 @@ describe.skipIf(!chromiumAvailable)('the playground in Chromium', () => {
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => editorText(page, '.result-window')).toContain('"username": "erin"');
     await screenshot(page, '21-playground-me');
+  }, 60_000);
+
+  test('runs the productChanged subscription over WebSocket with the header editor as connection_init', async () => {
+    const user = await makeUser(suite.server.orm, { username: 'fern', password: 'correct horse battery' });
+    const { page } = await suite.session();
+    await page.goto(`${suite.server.baseUrl}/login`);
+    await field(page, 'Username').fill('fern');
+    await field(page, 'Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+    const key = (await tokenOf(suite.server.orm, user.id))!;
+
+    await page.goto(`${suite.server.baseUrl}/playground`);
+    // Switching tabs before the editors are up leaves the first tab's text in them.
+    await expect.poll(() => editorText(page, '.graphiql-query-editor')).toContain('query Me');
+    await page.locator('.graphiql-tab', { hasText: 'ProductChanged' }).locator('.graphiql-tab-button').click();
+    await expect.poll(() => editorText(page, '.graphiql-query-editor')).toContain('subscription ProductChanged');
+    await page.locator('.graphiql-execute-button').click();
+    // Written until one shows: the subscription says nothing before its first event.
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await suite.server.graphql('mutation ($n: String!) { createProduct(input: {name: $n, price: "2"}) { id } }', {
+        token: key,
+        variables: { n: `Playground lamp ${attempt}` },
+      });
+      const shown = await expect
+        .poll(() => editorText(page, '.result-window'), { timeout: 500 })
+        .toMatch(/"name": "Playground lamp \d+"/)
+        .then(() => true, () => false);
+      if (shown) break;
+    }
+    await expect.poll(() => editorText(page, '.result-window')).toMatch(/"kind": "CREATED"/);
+    await screenshot(page, '22-playground-subscription');
   }, 60_000);
 });
 

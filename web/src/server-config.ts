@@ -18,6 +18,11 @@ export const introspectionRefusal: string = meta('introspection-refusal') || 'Gr
 
 export const graphqlUrl = '/graphql';
 
+/** Subscriptions: the same path over WebSocket (wss on an https page). */
+export function graphqlWsUrl(): string {
+  return `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${graphqlUrl}`;
+}
+
 export function authorizationHeader(token: string): string {
   return `${authKeyword} ${token}`;
 }

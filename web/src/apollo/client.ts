@@ -9,15 +9,18 @@
  *    a user with a revoked token could never log in again.
  * 3. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
  *    restart of a second or two goes unnoticed. Mutations are not retried: the first attempt may have landed.
- * 4. HttpLink to /graphql on the same origin.
+ * 4. HttpLink to /graphql on the same origin, and subscriptions over WebSocket on the same path
+ *    (./websocket.ts), where a token revoked elsewhere ends the session too.
  */
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { RetryLink } from '@apollo/client/link/retry';
+import { getMainDefinition } from '@apollo/client/utilities';
 import { OperationTypeNode } from 'graphql';
 import { clearToken, getToken } from '../auth/token-store';
 import { authorizationHeader, graphqlUrl } from '../server-config';
 import { graphQLErrorsOf, isUnauthenticated, isUnavailable } from './errors';
+import { createWsLink, tokenChangeLink } from './websocket';
 
 /** Operations that must reach the server anonymously whatever the stored token. */
 export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken', 'Login']);
@@ -55,13 +58,21 @@ const retryLink = new RetryLink({
   },
 });
 
+function isSubscription(operation: ApolloLink.Operation): boolean {
+  const definition = getMainDefinition(operation.query);
+  return definition.kind === 'OperationDefinition' && definition.operation === OperationTypeNode.SUBSCRIPTION;
+}
+
 export function createApolloClient(): ApolloClient {
-  return new ApolloClient({
-    link: ApolloLink.from([unauthenticatedLink, authLink, retryLink, new HttpLink({ uri: graphqlUrl })]),
+  let client: ApolloClient | undefined;
+  const http = ApolloLink.from([unauthenticatedLink, authLink, tokenChangeLink, retryLink, new HttpLink({ uri: graphqlUrl })]);
+  client = new ApolloClient({
+    link: ApolloLink.split(isSubscription, createWsLink(() => client), http),
     // A token is identified by its key (it has no id); a regenerated key is a new object.
     cache: new InMemoryCache({ typePolicies: { Token: { keyFields: ['key'] } } }),
     defaultOptions: {
       watchQuery: { fetchPolicy: 'cache-and-network', notifyOnNetworkStatusChange: true },
     },
   });
+  return client;
 }

@@ -45,3 +45,15 @@ export const DeleteProductDocument = graphql(`
     deleteProduct(id: $id)
   }
 `);
+
+export const ProductChangedDocument = graphql(`
+  subscription ProductChanged {
+    productChanged {
+      kind
+      product {
+        id
+        name
+      }
+    }
+  }
+`);

@@ -1,4 +1,4 @@
-/** The playground's example tabs: the four operations a newcomer runs first, in the order they need them. */
+/** The playground's example tabs: the operations a newcomer runs first, in the order they need them. */
 import { authKeyword } from '../server-config';
 
 export interface ExampleTab {
@@ -66,14 +66,30 @@ query Products($limit: Int! = 20, $offset: Int! = 0) {
   variables: JSON.stringify({ limit: 20, offset: 0 }, null, 2),
 };
 
+const productChanged: ExampleTab = {
+  query: `# Live: every product created, updated or deleted from now on,
+# over WebSocket. Needs the header. Add a product in the web app.
+subscription ProductChanged {
+  productChanged {
+    kind
+    product {
+      id
+      name
+      price
+    }
+  }
+}
+`,
+};
+
 /**
  * With a key, every tab carries it, and `me` comes first so it runs as is. Without one, logging in comes
  * first; the public mutations need no header, so none is sent that could fail them.
  */
 export function exampleTabs(authorization: string | null): ExampleTab[] {
-  if (!authorization) return [register, obtainAuthToken, me, products];
+  if (!authorization) return [register, obtainAuthToken, me, products, productChanged];
   const headers = headersJson(authorization);
-  return [me, products, register, obtainAuthToken].map((tab) => ({ ...tab, headers }));
+  return [me, products, productChanged, register, obtainAuthToken].map((tab) => ({ ...tab, headers }));
 }
 
 export function headersJson(authorization: string): string {

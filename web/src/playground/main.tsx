@@ -1,7 +1,8 @@
 /**
  * The playground at /playground: GraphiQL with Monaco, all bundled (no CDN), talking to /graphql on this
  * origin. When the web app holds a token (sessionStorage, same tab), the header editor of every example tab
- * is prefilled with `{"Authorization": "Token <key>"}`.
+ * is prefilled with `{"Authorization": "Token <key>"}`. Subscriptions run over WebSocket on the same path, with
+ * the header editor's contents as connection_init's payload (so the same `Authorization` authenticates them).
  */
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
@@ -9,12 +10,40 @@ import './playground.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { getOperationAST, parse } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { getToken } from '../auth/token-store';
-import { authKeyword, authorizationHeader, graphqlUrl, introspection, introspectionRefusal } from '../server-config';
+import { authKeyword, authorizationHeader, graphqlUrl, graphqlWsUrl, introspection, introspectionRefusal } from '../server-config';
 import { exampleTabs, headersJson } from './examples';
 import { tabsNotPersisted } from './storage';
 
+function isSubscription(query: string, operationName?: string | null): boolean {
+  try {
+    return getOperationAST(parse(query), operationName ?? undefined)?.operation === 'subscription';
+  } catch {
+    return false; // a syntax error: let the server say so over HTTP
+  }
+}
+
+/** One socket per subscription run, closed when GraphiQL stops it; a refusal shows as an error result. */
+async function* overWebSocket(params: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }, headers: Record<string, unknown>) {
+  const client = createClient({ url: graphqlWsUrl(), connectionParams: headers, retryAttempts: 0 });
+  try {
+    yield* client.iterate({ query: params.query, operationName: params.operationName, variables: params.variables ?? undefined });
+  } catch (error) {
+    if (Array.isArray(error)) {
+      yield { errors: error };
+    } else {
+      const { code, reason } = (error ?? {}) as { code?: number; reason?: string };
+      yield { errors: [{ message: code ? `The WebSocket closed: ${code}${reason ? ` ${reason}` : ''}` : String(error) }] };
+    }
+  } finally {
+    await client.dispose();
+  }
+}
+
 const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
+  if (isSubscription(params.query, params.operationName)) return overWebSocket(params, options?.headers ?? {});
   const response = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options?.headers },

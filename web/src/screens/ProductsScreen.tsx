@@ -1,10 +1,14 @@
-/** The product list, newest first, paged; add, edit and delete. */
+/**
+ * The product list, newest first, paged; add, edit and delete. Live: every product created, changed or
+ * deleted anywhere (another tab, another user, the CLI) refreshes the page shown, through the productChanged
+ * subscription over WebSocket.
+ */
 import { useState } from 'react';
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { Pager } from '../components/Pager';
 import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
 import { formatDate } from '../format';
-import { DeleteProductDocument, ProductsDocument } from '../operations/products';
+import { DeleteProductDocument, ProductChangedDocument, ProductsDocument } from '../operations/products';
 import { ProductForm, type EditableProduct } from './ProductForm';
 
 export const PAGE_SIZE = 10;
@@ -18,6 +22,9 @@ export function ProductsScreen() {
   const [formKey, setFormKey] = useState(0);
   const products = useQuery(ProductsDocument, { variables: { limit: PAGE_SIZE, offset } });
   const [deleteProduct, deletion] = useMutation(DeleteProductDocument, { refetchQueries: [ProductsDocument] });
+  // The event says what changed, but a page's membership and the total depend on every row: refetching the
+  // page shown is one query, and always right.
+  useSubscription(ProductChangedDocument, { onData: () => void products.refetch() });
 
   const page = products.data?.products;
 

@@ -1,0 +1,44 @@
+/**
+ * A socket's authentication: the Authorization value from its connection_init payload, parsed and looked
+ * up by the same `authenticate()` as the HTTP header (src/authentication.ts), with the same errors, for
+ * both kinds of token (DRF's and login tokens).
+ *
+ * `authenticateSocket` is the one place the WebSocket transport meets token lookup. It answers null
+ * (anonymous), or the user and token (managed by `em` when given, as a request's are) with the socket's
+ * credential for the registry: which token (its kind and the id its table's revocation notifications use),
+ * whose, and until when.
+ */
+import { createHash } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { authenticate, type Authenticated } from '../authentication';
+import { LoginToken } from '../authtoken/login-token.entity';
+import type { Settings } from '../settings';
+import type { SocketCredential } from './socket-registry';
+
+export interface SocketAuthentication {
+  credential: SocketCredential;
+  authenticated: Authenticated;
+}
+
+/** How DRF tokens are named in revocation notifications: the SHA-256 of the key (see the live_events migration). */
+export function tokenDigest(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+function credentialOf({ user, token }: Authenticated): SocketCredential {
+  // Login tokens are named by their surrogate id, which reveals nothing of the secret.
+  return token instanceof LoginToken
+    ? { kind: 'login', id: String(token.id), userId: user.id, expiresAt: token.expiry }
+    : { kind: 'token', id: tokenDigest(token.key), userId: user.id, expiresAt: null };
+}
+
+/** Null for anonymous, the credential for a valid token, AuthenticationFailed (DRF's messages) otherwise. */
+export async function authenticateSocket(
+  orm: MikroORM,
+  settings: Settings,
+  authorization: string | undefined,
+  em?: EntityManager,
+): Promise<SocketAuthentication | null> {
+  const authenticated = await authenticate(orm.em, authorization, settings, () => em ?? orm.em.fork());
+  return authenticated && { authenticated, credential: credentialOf(authenticated) };
+}

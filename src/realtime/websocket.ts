@@ -1,0 +1,326 @@
+/**
+ * GraphQL over WebSocket on the HTTP server's own port and path, `/graphql`: the `graphql-transport-ws`
+ * protocol, served by the graphql-ws library (docs/subscriptions.md has the whole contract).
+ *
+ * - connection_init: `payload.Authorization` (key matched case-insensitively) is authenticated as the HTTP
+ *   header is (src/realtime/socket-auth.ts). A bad value closes the socket with 4403 and DRF's message as the
+ *   reason; none gives an anonymous socket; a payload that is not usable closes it with 4400 (fatal for the
+ *   client, as a malformed request should be). A database outage closes with 1013 (Try Again Later).
+ * - Each operation: authenticated again with the socket's Authorization (one query, as a request costs),
+ *   held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
+ *   validation rules, then MAX_COST and one password-checking field), then run with a context of the
+ *   same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
+ *   Errors leave through the HTTP formatter (codes kept, internal errors masked, no `http` extension).
+ *   A subscription refused at its start (an anonymous caller, say) gets the protocol's `error` message.
+ * - Limits: WS_MAX_SOCKETS per process (more are refused at the upgrade with 503 and Retry-After),
+ *   WS_MAX_SUBSCRIPTIONS operations at once per socket (more get LIMIT_EXCEEDED), WS_MAX_MESSAGE_BYTES per
+ *   message (close 1009), WS_INIT_TIMEOUT_MS before connection_init (close 4408), WS_KEEPALIVE_MS pings.
+ * - `close(graceMs)`: refuses new sockets and operations, waits for operations in flight (queries and
+ *   mutations; a subscription is never "done") up to the grace, then closes every socket with 1001.
+ */
+import type http from 'node:http';
+import type express from 'express';
+import proxyaddr from 'proxy-addr';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode } from 'graphql-ws';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { makeContext } from '../context';
+import { AuthenticationFailed, isConnectionError, ServiceUnavailable, TooManyOperations } from '../errors';
+import { checkCost } from '../limits/cost';
+import { checkPasswordFields } from '../limits/password-fields';
+import { checkTokenLimit } from '../limits/token-limit';
+import { logger } from '../logger';
+import type { Settings } from '../settings';
+import type { LiveHub } from './hub';
+import { authenticateSocket, type SocketAuthentication } from './socket-auth';
+import { recordTokenUse } from '../authtoken/token-store';
+
+export const GOING_AWAY = 1001;
+/** RFC 6455's Try Again Later: the graphql-ws client retries it. */
+export const TRY_AGAIN_LATER = 1013;
+/** After the close frames, how long a socket that does not answer may keep the shutdown waiting. */
+const CLOSE_HANDSHAKE_MS = 2000;
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+export interface WebSocketOptions {
+  schema: GraphQLSchema;
+  orm: MikroORM;
+  settings: Settings;
+  hub: LiveHub;
+  /**
+   * Every rule beyond graphql-js's own a document must pass, the shape limits included (limits.documentRules:
+   * over HTTP those run in a plugin ahead of validation), so both transports refuse the same documents.
+   */
+  validationRules: readonly ValidationRule[];
+  formatError: FormatError;
+  /** express's compiled `trust proxy`, so a socket's ip is what a request's req.ip would be. */
+  app: express.Express;
+  /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
+  workerId?: number;
+}
+
+export interface WebSocketEndpoint {
+  /** Open sockets in this process. */
+  readonly size: number;
+  close(graceMs: number): Promise<void>;
+}
+
+interface SocketState {
+  /** The Authorization value of connection_init, when it authenticated the socket. */
+  authorization: string | null;
+  ip: string;
+}
+
+/** A connection_init payload that cannot be used: 4400, which the client treats as fatal. */
+class BadConnectionParams extends Error {}
+
+/** The Authorization entry of a connection_init payload, its name matched case-insensitively. */
+export function authorizationParam(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const names = Object.keys(params ?? {}).filter((name) => name.toLowerCase() === 'authorization');
+  if (names.length === 0) return undefined;
+  if (names.length > 1) throw new BadConnectionParams('connection_init has more than one Authorization entry.');
+  const value = params![names[0]];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new BadConnectionParams('Authorization in connection_init must be a string.');
+  return value;
+}
+
+/** Carries the errors of a subscription refused at its start through graphql-ws to the `error` message. */
+class SubscriptionRefused extends Error {
+  constructor(readonly errors: readonly GraphQLError[]) {
+    super(errors[0]?.message ?? 'Subscription refused');
+  }
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+}
+
+export function attachWebSocket(server: http.Server, options: WebSocketOptions): WebSocketEndpoint {
+  const { schema, orm, settings, hub, formatError } = options;
+  const rules = [...specifiedRules, ...options.validationRules];
+  const trust = options.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+  const states = new WeakMap<WebSocket, SocketState>();
+  let stopping = false;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: settings.wsMaxMessageBytes,
+    verifyClient: (_info, done) => {
+      if (stopping) return done(false, 503, 'The server is shutting down.', { 'Retry-After': '1' });
+      if (wss.clients.size >= settings.wsMaxSockets) {
+        return done(false, 503, `Too many WebSocket connections (at most ${settings.wsMaxSockets} per process).`, { 'Retry-After': '1' });
+      }
+      done(true);
+    },
+  });
+
+  // A credential reaching its expiry is checked again before its sockets close: a login token refreshed by
+  // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
+  hub.registry.expiryCheck = async (socket) => {
+    const authorization = states.get(socket as WebSocket)?.authorization;
+    if (!authorization) return { reason: 'Invalid token.' };
+    try {
+      const auth = await authenticateSocket(orm, settings, authorization);
+      return { expiresAt: auth?.credential.expiresAt ?? null };
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) return { reason: error.message };
+      // The database is unreachable: look again shortly rather than guess.
+      return { expiresAt: new Date(Date.now() + 1000) };
+    }
+  };
+
+  if (options.workerId !== undefined) {
+    const header = `X-Worker: ${options.workerId}`;
+    wss.on('headers', (headers) => headers.push(header));
+  }
+
+  const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((error) => {
+      const { http: _http, ...extensions } = error.toJSON().extensions ?? {};
+      return formatError({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+    });
+
+  // Queries and mutations from their subscribe message until their result has been sent (onComplete comes
+  // after the `next` message went out), per socket so that a socket closing mid-way settles its own.
+  const pending = new WeakMap<object, Set<string>>();
+  const settle = (ctx: object, id: string) => {
+    if (!pending.get(ctx)?.delete(id)) return;
+    inFlight -= 1;
+    if (inFlight === 0) drained?.();
+  };
+
+  const serving = useServer<Record<string, unknown> | undefined>(
+    {
+      schema,
+      connectionInitWaitTimeout: settings.wsInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        if (stopping) {
+          socket.close(GOING_AWAY, 'Server shutting down');
+          return false;
+        }
+        let auth: SocketAuthentication | null;
+        let authorization: string | undefined;
+        const since = Date.now();
+        try {
+          authorization = authorizationParam(ctx.connectionParams);
+          auth = await authenticateSocket(orm, settings, authorization);
+        } catch (error) {
+          if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
+          else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
+          else if (error instanceof ServiceUnavailable || isConnectionError(error)) socket.close(TRY_AGAIN_LATER, new ServiceUnavailable().message);
+          else throw error;
+          return false;
+        }
+        // Closed while the lookup ran: registering it now would leak it.
+        if (socket.readyState !== socket.OPEN) return false;
+        if (auth) {
+          if (!hub.listening) {
+            socket.close(TRY_AGAIN_LATER, 'Revocations cannot be followed right now. Try again shortly.');
+            return false;
+          }
+          if (!hub.registry.add(socket, auth.credential, since)) return false;
+        }
+        states.set(socket, { authorization: auth ? authorization! : null, ip: proxyaddr(request, trust) });
+        return true;
+      },
+      onClose: (ctx) => {
+        hub.registry.remove(ctx.extra.socket);
+        for (const id of pending.get(ctx) ?? []) settle(ctx, id);
+      },
+      onComplete: (ctx, id) => settle(ctx, id),
+      onSubscribe: async (ctx, id, payload) => {
+        if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
+        // graphql-ws has already counted this operation in.
+        if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
+          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
+        }
+        let document: DocumentNode;
+        try {
+          checkTokenLimit(payload.query, settings.limits.maxTokens);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        // The per-operation limits HTTP applies once the operation is known (src/limits), here before it runs.
+        try {
+          checkPasswordFields(schema, document, getOperationAST(document, payload.operationName));
+          checkCost(schema, document, payload.variables ?? {}, payload.operationName ?? undefined, settings.limits.maxCost);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const { socket } = ctx.extra;
+        const state = states.get(socket)!;
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
+          let ids = pending.get(ctx);
+          if (!ids) pending.set(ctx, (ids = new Set()));
+          ids.add(id);
+          inFlight += 1;
+        }
+        // Every operation authenticates again, with the one query an HTTP request costs: the user it runs
+        // as is then as fresh as a request's (a role taken away applies from the next operation), and a
+        // token revoked an instant ago fails here even while its notification is on its way.
+        const em = orm.em.fork();
+        let auth: SocketAuthentication | null = null;
+        if (state.authorization !== null) {
+          try {
+            auth = await authenticateSocket(orm, settings, state.authorization, em);
+            // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
+            // records it; the socket then lives until the new expiry.
+            const use = auth?.authenticated.use;
+            if (use) {
+              await recordTokenUse(em, use);
+              hub.registry.setExpiry(socket, use.expiry);
+            }
+          } catch (error) {
+            if (error instanceof AuthenticationFailed) {
+              socket.close(CloseCode.Forbidden, error.message);
+              return [error];
+            }
+            if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
+            throw error;
+          }
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: makeContext(em, auth?.authenticated ?? null, settings, state.ip),
+        };
+      },
+      onOperation: (_ctx, _id, _payload, args, result) => {
+        const operation = getOperationAST(args.document, args.operationName)?.operation;
+        if (operation !== 'subscription' || Symbol.asyncIterator in result) return undefined;
+        // graphql-ws would send a subscription that failed to start as a `next` then `complete`; the
+        // protocol's answer for an operation refused is `error`, which clients surface as such.
+        const errors = (result as { errors?: readonly GraphQLError[] }).errors ?? [];
+        return (async function* refused() {
+          throw new SubscriptionRefused(errors);
+        })() as unknown as AsyncGenerator<never>;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
+      onError: (ctx, id, _payload, errors) => {
+        settle(ctx, id);
+        const refused = errors[0]?.originalError;
+        return formatErrors(refused instanceof SubscriptionRefused ? refused.errors : errors);
+      },
+    },
+    wss,
+    settings.wsKeepAliveMs,
+  );
+
+  return {
+    get size() {
+      return wss.clients.size;
+    },
+    async close(graceMs: number) {
+      if (stopping) return;
+      stopping = true;
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs).unref();
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        // The last result went out; its `complete` message is sent on the next turn, before the close frames.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const open = [...wss.clients];
+      // dispose() sends every socket 1001 and waits for their close handshakes; one that never answers is cut.
+      const cut = setTimeout(() => open.forEach((socket) => socket.terminate()), CLOSE_HANDSHAKE_MS).unref();
+      try {
+        await serving.dispose();
+      } catch (error) {
+        logger.error('Closing the WebSocket server failed:', error);
+      } finally {
+        clearTimeout(cut);
+      }
+    },
+  };
+}
