@@ -17,7 +17,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { connect } from './database/database';
-import { addPoolGauges, enableMetrics, metricsText } from './observe/metrics';
+import { addGauge, addPoolGauges, enableMetrics, metricsText } from './observe/metrics';
 import { observeRequests } from './observe/requests';
 import { logger } from './logger';
 import type { Settings } from './settings';
@@ -35,6 +35,7 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
   if (settings.metrics) {
     enableMetrics();
     addPoolGauges(orm);
+    addGauge('authtoken_websockets_open', 'Open WebSockets (GraphQL subscriptions)', () => app.openSockets());
   }
   let draining = false;
   const worker = options.workerId === undefined ? undefined : String(options.workerId);

@@ -3,6 +3,7 @@
  * whichever worker answers the scrape; no CORS header on it; nothing served without METRICS.
  */
 import http from 'node:http';
+import { WebSocket } from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './utils';
 import { startServerProcess, type ServerProcess } from './server-process';
@@ -82,6 +83,16 @@ describe('METRICS=true with WEB_CONCURRENCY=2', { timeout: 90_000 }, () => {
     expect(sample(text, 'authtoken_db_pool_connections', { state: 'used' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'authtoken_db_pool_connections', { state: 'free' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(sample(text, 'authtoken_websockets_open')).toBe(0);
+
+    // An open WebSocket, on whichever worker took it, counts in the cluster's gauge.
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    expect(sample((await request(`${url}/metrics`)).text, 'authtoken_websockets_open')).toBe(1);
+    socket.close();
 
     // The same totals from the other worker.
     const again = await request(`${url}/metrics`);

@@ -10,6 +10,7 @@
  * | authtoken_authentication_failures_total  | counter   | reason              | 401s, by DRF message (see REASONS), or token_expired |
  * | authtoken_logins_total                   | counter   | result              | obtainAuthToken/login answers          |
  * | authtoken_db_pool_connections            | gauge     | state               | used, free, pending (waiting callers)  |
+ * | authtoken_websockets_open                | gauge     |                     | open WebSockets (subscriptions)        |
  * | process_*, nodejs_*                      |           |                     | prom-client's default process metrics  |
  *
  * `operation` is the GraphQL operation name, `anonymous` without one, `none` when none was read (a body
@@ -19,7 +20,8 @@
  * With WEB_CONCURRENCY > 1 each worker counts its own requests, and a scrape reaching any worker answers
  * the sum over all of them (the worker asks the primary, which gathers every worker's registry).
  *
- * Hook for more: `addGauge(name, help, read)` adds a gauge read at each scrape (e.g. open WebSockets).
+ * Hook for more: `addGauge(name, help, read)` adds a gauge read at each scrape (src/http-server.ts adds the
+ * open WebSockets that way). Call it once per name and process: prom-client refuses a name twice.
  */
 import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
