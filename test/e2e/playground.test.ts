@@ -107,6 +107,6 @@ describe.skipIf(!chromiumAvailable)('the playground of a production server', () 
     // The first tab registers alice: operations still run without a schema.
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => editorText(page, '.result-window')).toContain('"username": "alice"');
-    await screenshot(page, '22-playground-production');
+    await screenshot(page, '23-playground-production');
   }, 60_000);
 });

@@ -10,18 +10,24 @@ import './playground.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { getToken } from '../auth/token-store';
 import { authKeyword, authorizationHeader, graphqlUrl, graphqlWsUrl, introspection, introspectionRefusal } from '../server-config';
 import { exampleTabs, headersJson } from './examples';
 import { tabsNotPersisted } from './storage';
 
-function isSubscription(query: string, operationName?: string | null): boolean {
+/**
+ * The operation GraphiQL asks to run. Right after a tab switch GraphiQL can still pass the previous tab's
+ * operation name (seen on a loaded machine): when that names nothing in this document, a document of one
+ * operation means that one.
+ */
+function operationToRun(query: string, operationName?: string | null): OperationDefinitionNode | null {
   try {
-    return getOperationAST(parse(query), operationName ?? undefined)?.operation === 'subscription';
+    const document = parse(query);
+    return getOperationAST(document, operationName ?? undefined) ?? getOperationAST(document) ?? null;
   } catch {
-    return false; // a syntax error: let the server say so over HTTP
+    return null; // a syntax error: let the server say so over HTTP
   }
 }
 
@@ -43,7 +49,8 @@ async function* overWebSocket(params: { query: string; operationName?: string | 
 }
 
 const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
-  if (isSubscription(params.query, params.operationName)) return overWebSocket(params, options?.headers ?? {});
+  const operation = operationToRun(params.query, params.operationName);
+  if (operation?.operation === 'subscription') return overWebSocket({ ...params, operationName: operation.name?.value ?? null }, options?.headers ?? {});
   const response = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options?.headers },
