@@ -27,7 +27,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded';
 import { withDatabase } from '../src/database/database';
 import { initOrm, migrate } from '../src/database/orm';
-import { ensureTokens } from '../src/authtoken/ensure-tokens';
+import { ensureTokens } from '../src/authtoken/token-store';
 import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 import { createUser } from '../src/users/user.service';
 

@@ -16,7 +16,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OptionalProps } from '@mikro-orm/core';
 import { AuthenticationFailed, TokenExpired } from './errors';
-import { defaultLoginTokenSettings, type LoginTokenSettings, type Settings } from './settings';
+import type { Settings } from './settings';
 import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
 import { lookupToken, type AuthToken, type DrfTokenRow, type LoginTokenRow, type TokenUse, type UserRow } from './authtoken/token-store';
@@ -52,8 +52,8 @@ export function parseAuthorizationHeader(header: string | undefined, keyword: st
   return { kind: 'key', key: parts[1] };
 }
 
-/** The settings authentication reads; a bare keyword means the default login-token settings. */
-export type AuthenticationSettings = Pick<Settings, 'authKeyword' | 'loginTokens'> | string;
+/** The settings authentication reads. */
+export type AuthenticationSettings = Pick<Settings, 'authKeyword' | 'loginTokens'>;
 
 /**
  * The header's credentials as managed entities, null for an anonymous request, or 401.
@@ -68,10 +68,10 @@ export async function authenticate(
   settings: AuthenticationSettings,
   requestEm: () => EntityManager = () => em,
 ): Promise<Authenticated | null> {
-  const parsed = parseAuthorizationHeader(header, typeof settings === 'string' ? settings : settings.authKeyword);
+  const parsed = parseAuthorizationHeader(header, settings.authKeyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
-  const policy: LoginTokenSettings = typeof settings === 'string' ? defaultLoginTokenSettings() : settings.loginTokens;
+  const policy = settings.loginTokens;
   const found = await lookupToken(em, parsed.key, policy);
   if (found.kind === 'unknown') throw new AuthenticationFailed('Invalid token.');
   if (found.kind === 'expired') throw new TokenExpired();

@@ -6,7 +6,7 @@ import { authChecker } from './auth-checker';
 import { resolvers } from './resources';
 import { createLivePubSub, type LivePubSub } from './products/product-events';
 
-// Every @ObjectType here is declared with simpleResolvers: its fields are plain properties, read by
+// Every @ObjectType of the API is declared with simpleResolvers: its fields are plain properties, read by
 // graphql-js's default resolver. Without it type-graphql wraps each field in a resolver of its own, 200
 // calls for a page of 50 products (profile in issue 5).
 // `pubSub` is the app's own (src/app.ts): type-graphql binds it into the schema's subscribe functions.

@@ -265,11 +265,6 @@ function loginTokens(env: Env): LoginTokenSettings {
   };
 }
 
-/** The login-token settings with every variable unset (their documented defaults). */
-export function defaultLoginTokenSettings(): LoginTokenSettings {
-  return loginTokens({});
-}
-
 export function loadSettings(env: Env = process.env): Settings {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
   const production = nodeEnv === 'production';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
-import { ensureTokens } from '../src/authtoken/ensure-tokens';
+import { ensureTokens } from '../src/authtoken/token-store';
 import type { User } from '../src/users/user.entity';
 
 let server: TestServer;

@@ -97,7 +97,7 @@ describe('authenticating a token', () => {
     const user = await makeUser(server.orm);
     const key = (await tokenOf(server.orm, user.id))!;
     const em = server.orm.em.fork();
-    const { result, queries } = await countQueries(server.orm, () => authenticate(em, `Token ${key}`, 'Token'));
+    const { result, queries } = await countQueries(server.orm, () => authenticate(em, `Token ${key}`, server.settings));
     expect(result?.user.id).toBe(user.id);
     expect(result?.token.key).toBe(key);
     expect(queries).toHaveLength(1);
@@ -112,7 +112,7 @@ describe('authenticating a token', () => {
     );
     const key = (await tokenOf(server.orm, made.id))!;
     const em = server.orm.em.fork();
-    const { user, token } = (await authenticate(em, `Token ${key}`, 'Token'))!;
+    const { user, token } = (await authenticate(em, `Token ${key}`, server.settings))!;
 
     // Every mapped property, compared with what the ORM itself loads (a new User column must be mapped too).
     const loaded = await server.orm.em.fork().findOneOrFail(User, made.id);
@@ -157,7 +157,7 @@ describe('authenticating a token', () => {
   it('costs no query for a malformed key', async () => {
     const em = server.orm.em.fork();
     const { queries } = await countQueries(server.orm, () =>
-      authenticate(em, 'Token short', 'Token').catch((error: Error) => error.message),
+      authenticate(em, 'Token short', server.settings).catch((error: Error) => error.message),
     );
     expect(queries).toHaveLength(0);
   });

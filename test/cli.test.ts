@@ -9,7 +9,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createTestDatabase, makeUser, tokenOf } from './utils';
 import { initOrm } from '../src/database/orm';
 import { createUserToken, UnknownUser } from '../src/authtoken/create-user-token';
-import { ensureTokens } from '../src/authtoken/ensure-tokens';
+import { ensureTokens } from '../src/authtoken/token-store';
 import { createSuperuser } from '../src/commands/createsuperuser';
 import { bcryptSha256Policy } from '../src/users/passwords';
 import { commands, main } from '../src/commands';

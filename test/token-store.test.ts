@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
 import { digestOf, digestsMatch, generateKey, generateLoginToken, isDrfKey, isLoginToken, tokenKeyOf } from '../src/authtoken/keys';
-import { createMissingTokens } from '../src/authtoken/token-store';
+import { ensureTokens } from '../src/authtoken/token-store';
 
 describe('keys', () => {
   it('makes DRF keys of 40 hex characters and login tokens of the prefix and 64 hex characters, all distinct', () => {
@@ -37,7 +37,7 @@ describe('keys', () => {
   });
 });
 
-describe('createMissingTokens', () => {
+describe('ensureTokens', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
@@ -50,7 +50,7 @@ describe('createMissingTokens', () => {
     await server.orm.em
       .getConnection()
       .execute(`insert into auth_user (username, email, password) select 'batch-' || i, 'b' || i || '@example.com', 'x' from generate_series(1, 23) i`);
-    expect(await createMissingTokens(server.orm.em.fork(), 5)).toBe(23);
+    expect(await ensureTokens(server.orm.em.fork(), 5)).toBe(23);
     const [{ missing, distinct }] = await server.orm.em.getConnection().execute<{ missing: number; distinct: number }[]>(
       `select (select count(*)::int from auth_user u where not exists (select 1 from authtoken_token t where t.user_id = u.id)) as missing,
               (select count(distinct key)::int from authtoken_token) = (select count(*)::int from authtoken_token) as distinct`,
@@ -58,6 +58,6 @@ describe('createMissingTokens', () => {
     expect(missing).toBe(0);
     expect(distinct).toBe(true);
     expect(await tokenOf(server.orm, kept.id)).toBe(keptKey);
-    expect(await createMissingTokens(server.orm.em.fork(), 5)).toBe(0);
+    expect(await ensureTokens(server.orm.em.fork(), 5)).toBe(0);
   });
 });

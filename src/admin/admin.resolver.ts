@@ -11,7 +11,7 @@ import { createUserToken } from '../authtoken/create-user-token';
 import { Token } from '../authtoken/token.entity';
 import { User } from '../users/user.entity';
 import { deleteLoginTokenById, deleteTokenByKey } from '../authtoken/token-store';
-import { createUserAsStaff, listLoginTokens, listTokens, listUsers, setPasswordAsStaff, setUserActive } from './admin.service';
+import { createUserAsStaff, searchLoginTokens, searchTokens, searchUsers, setPasswordAsStaff, setUserActive } from './admin.service';
 import { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
 import { PageArgs, pageOf } from '../pagination';
 
@@ -25,7 +25,7 @@ export class AdminResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<UserPage> {
-    return listUsers(em, search, pageOf(page));
+    return searchUsers(em, search, pageOf(page));
   }
 
   @Query(() => TokenPage, {
@@ -37,7 +37,7 @@ export class AdminResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<TokenPage> {
-    return listTokens(em, search, pageOf(page));
+    return searchTokens(em, search, pageOf(page));
   }
 
   @Mutation(() => Token, {
@@ -90,7 +90,7 @@ export class AdminResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<LoginTokenPage> {
-    return listLoginTokens(em, search, pageOf(page));
+    return searchLoginTokens(em, search, pageOf(page));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })

@@ -35,7 +35,7 @@ function inOrder<T, K>(items: T[], ids: K[], idOf: (item: T) => K): T[] {
  */
 
 /** Users whose username or email contains the search (any case), newest (highest id) first. */
-export async function listUsers(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<User>> {
+export async function searchUsers(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<User>> {
   const pattern = searchPattern(search);
   const connection = em.getConnection();
   // auth_user_search has one narrow row per user: paging and counting there reads far less than auth_user.
@@ -56,7 +56,7 @@ export async function listUsers(em: EntityManager, search: string | null, { limi
 }
 
 /** Tokens whose user's username or email contains the search (any case), newest first. */
-export async function listTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<Token>> {
+export async function searchTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<Token>> {
   const pattern = searchPattern(search);
   const connection = em.getConnection();
   const [items, [{ total }]] = await Promise.all([
@@ -140,7 +140,7 @@ export async function setPasswordAsStaff(
  * Login tokens whose user's username or email contains the search (any case), or whose tokenKey is the
  * search's first 15 characters (so a leaked token pasted whole finds its row), newest first.
  */
-export async function listLoginTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<LoginToken>> {
+export async function searchLoginTokens(em: EntityManager, search: string | null, { limit, offset }: PageWindow): Promise<PageData<LoginToken>> {
   const pattern = searchPattern(search);
   const where = pattern ? 'where s.text like ? or t.token_key = ?' : '';
   const filter = pattern ? [pattern, tokenKeyOf(search!.trim())] : [];

@@ -89,11 +89,12 @@ export async function deleteTokenByKey(em: EntityManager, rawKey: string): Promi
 const BACKFILL_BATCH = 5000;
 
 /**
- * Gives every user without a DRF token one (DRF's documented backfill) and returns how many were created.
- * Each batch is one statement: the users still without a token, paired with keys made here, inserted with
+ * Gives every user without a DRF token one and returns how many were created: the backfill DRF documents
+ * for existing users ("for user in User.objects.all(): Token.objects.get_or_create(user=user)"), for users
+ * made by native inserts, imports or before this app, who never passed through TokenSubscriber. Each batch is one statement: the users still without a token, paired with keys made here, inserted with
  * ON CONFLICT DO NOTHING so a token made meanwhile (a login, the subscriber, a second run) is kept.
  */
-export async function createMissingTokens(em: EntityManager, batchSize = BACKFILL_BATCH): Promise<number> {
+export async function ensureTokens(em: EntityManager, batchSize = BACKFILL_BATCH): Promise<number> {
   let created = 0;
   for (;;) {
     const keys = Array.from({ length: batchSize }, generateKey);

@@ -1,5 +1,5 @@
 /** `manage ensure-tokens`: DRF's documented backfill, over ensureTokens(). */
-import { ensureTokens } from '../authtoken/ensure-tokens';
+import { ensureTokens } from '../authtoken/token-store';
 import { loadSettings } from '../settings';
 import { helpOrNoArguments, writeLine, type Command } from './command';
 import { requireMigrated, withDatabaseFor } from './database';

@@ -1,5 +1,6 @@
 /**
- * Passwords as the rest of the server sees them: hash a new one, check one, burn a check's time. The formats
+ * Passwords as the rest of the server sees them: hash a new one, check one (a missing or unusable stored
+ * value fails after the work of a real check, so timing tells nothing). The formats
  * are Django's (src/users/hashers); which one new passwords get comes from the settings (PASSWORD_HASHER,
  * BCRYPT_ROUNDS, PBKDF2_ITERATIONS), so a database written here works in a Django app and back.
  *
@@ -8,7 +9,7 @@
  * with `bcryptSha256Policy(rounds)`.
  */
 import { DJANGO_PBKDF2_ITERATIONS } from '../settings';
-import { dummyCheck, encodePassword, mustUpdate, verifyPassword as verifyEncoded, type PasswordPolicy } from './hashers';
+import { encodePassword, mustUpdate, verifyPassword as verifyEncoded, type PasswordPolicy } from './hashers';
 
 export type { PasswordPolicy } from './hashers';
 
@@ -37,9 +38,4 @@ export async function checkPassword(password: string, encoded: string | null | u
   const policy = policyOf(settings);
   const valid = await verifyEncoded(password, encoded, policy);
   return { valid, rehash: valid && mustUpdate(encoded!, policy) };
-}
-
-/** The time of a real check, answering false: for logins naming no usable user (see hashers.dummyCheck). */
-export function verifyAgainstDummy(password: string, settings: PasswordPolicy): Promise<false> {
-  return dummyCheck(password, policyOf(settings));
 }

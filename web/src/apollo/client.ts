@@ -7,9 +7,11 @@
  * 2. authLink: adds `Authorization: <keyword> <key>` to every operation except the public ones. Register and
  *    obtainAuthToken and login never carry it: the server authenticates eagerly, so a stale header would fail them and
  *    a user with a revoked token could never log in again.
- * 3. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
+ * 3. tokenChangeLink (./websocket.ts): while an operation that replaces or ends the token runs, the socket's
+ *    4403 for the old token is this tab's own doing, not a revocation from elsewhere.
+ * 4. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
  *    restart of a second or two goes unnoticed. Mutations are not retried: the first attempt may have landed.
- * 4. HttpLink to /graphql on the same origin, and subscriptions over WebSocket on the same path
+ * 5. HttpLink to /graphql on the same origin, and subscriptions over WebSocket on the same path
  *    (./websocket.ts), where a token revoked elsewhere ends the session too.
  */
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';

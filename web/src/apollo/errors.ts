@@ -21,10 +21,6 @@ export function graphQLErrorsOf(error: unknown): { message: string; extensions?:
   return [];
 }
 
-export function errorCode(error: unknown): string | undefined {
-  return graphQLErrorsOf(error)[0]?.extensions?.code as string | undefined;
-}
-
 /** True for a 401 in any of its shapes: the status code, or code UNAUTHENTICATED in the body. */
 export function isUnauthenticated(error: unknown): boolean {
   if (ServerError.is(error) && error.statusCode === 401) return true;
