@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { embeddedPassword, embeddedUrl } from '../src/database/embedded';
 
 export interface Started {
   child: ChildProcess;
@@ -17,7 +18,8 @@ export interface Started {
 }
 
 const READY = /ready at (http:\/\/[^\s/]+)\/graphql/;
-const EMBEDDED = /embedded PostgreSQL on 127\.0\.0\.1:(\d+), data in (\S+)/;
+// [^\s"]: the path ends at the closing quote in a JSON log line.
+const EMBEDDED = /embedded PostgreSQL on 127\.0\.0\.1:(\d+), data in ([^\s"]+)/;
 
 /** Spawns `node <args>` and resolves once it prints its "ready at" line. */
 export function startProcess(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<Started> {
@@ -57,8 +59,7 @@ export function startProcess(args: string[], env: Record<string, string | undefi
 
 /** The postgres:// URL of the database an embedded server started, from the files in its data directory. */
 export function embeddedDatabaseUrl(embedded: { port: number; dataDir: string }, database: string): string {
-  const password = fs.readFileSync(`${embedded.dataDir}.password`, 'utf8').trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${embedded.port}/${database}`;
+  return embeddedUrl(embedded.port, embeddedPassword(embedded.dataDir), database);
 }
 
 function children(pid: number): number[] {

@@ -24,6 +24,7 @@ import { createLivePubSub } from './products/product-events';
 import { LiveHub } from './realtime/hub';
 import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
+import { observabilityPlugin } from './observe/requests';
 
 export interface App {
   express: express.Express;
@@ -33,6 +34,8 @@ export interface App {
   attach(server: http.Server, options?: { workerId?: number }): void;
   /** Waits for WebSocket operations in flight (up to graceMs), then closes every socket with 1001. */
   closeSockets(graceMs: number): Promise<void>;
+  /** WebSockets open now (for the metrics). */
+  openSockets(): number;
   /** Closes the sockets, stops listening to the database, stops Apollo; the caller closes the HTTP server and the ORM. */
   stop(): Promise<void>;
 }
@@ -65,6 +68,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
       databaseOutagePlugin,
       wwwAuthenticatePlugin(settings.authKeyword),
       recordTokenUsePlugin,
+      observabilityPlugin,
     ],
   });
   await apollo.start();
@@ -148,6 +152,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
       sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, ...options });
     },
     closeSockets,
+    openSockets: () => sockets?.size ?? 0,
     async stop() {
       await closeSockets(0);
       await hub.stop();

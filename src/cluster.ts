@@ -19,9 +19,11 @@ import type { PreparedDatabase } from './database/database';
 import type { Settings } from './settings';
 import { serve, SHUTDOWN_GRACE_MS } from './http-server';
 import { announceReady } from './ready';
+import { serveClusterMetrics } from './observe/metrics';
 
-/** How the primary tells a worker where the prepared database is. */
+/** How the primary tells a worker where the prepared database is (the pooled URL, and the direct one). */
 export const WORKER_DATABASE_ENV = 'AUTHTOKEN_WORKER_DATABASE_URL';
+export const WORKER_DIRECT_DATABASE_ENV = 'AUTHTOKEN_WORKER_DATABASE_DIRECT_URL';
 
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -46,7 +48,8 @@ export function runPrimary(settings: Settings, database: PreparedDatabase): Prom
     let ready = false;
     let stopping = false;
 
-    const fork = () => cluster.fork({ [WORKER_DATABASE_ENV]: database.url });
+    const fork = () => cluster.fork({ [WORKER_DATABASE_ENV]: database.url, [WORKER_DIRECT_DATABASE_ENV]: database.directUrl });
+    if (settings.metrics) serveClusterMetrics();
 
     const finish = async (code: number) => {
       const alive = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => Boolean(worker));
@@ -107,7 +110,8 @@ export function runPrimary(settings: Settings, database: PreparedDatabase): Prom
 export async function runWorker(settings: Settings): Promise<void> {
   const url = process.env[WORKER_DATABASE_ENV];
   if (!url) throw new Error(`${WORKER_DATABASE_ENV} is not set: workers are started by the primary`);
-  const serving = await serve(settings, url, { workerId: cluster.worker?.id });
+  const directUrl = process.env[WORKER_DIRECT_DATABASE_ENV] ?? url;
+  const serving = await serve({ ...settings, databaseUrl: url, databaseDirectUrl: directUrl }, url, { workerId: cluster.worker?.id });
   const stop = async () => {
     await serving.stop();
     process.exit(0);

@@ -10,6 +10,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isConnectionError, PUBLIC_CODES, ServiceUnavailable } from './errors';
 import { logger } from './logger';
+import { recordAuthenticationFailure } from './observe/metrics';
 import { withoutSuggestions } from './limits/introspection';
 
 export interface ErrorFormatOptions {
@@ -22,6 +23,8 @@ export interface ErrorFormatOptions {
 export function formatErrorFor({ development, suggestions }: ErrorFormatOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
+    // Every 401 passes here, those the context throws (before any plugin runs) included.
+    if (code === 'UNAUTHENTICATED') recordAuthenticationFailure(formatted.message, formatted.extensions?.reason);
     if (code && PUBLIC_CODES.has(code)) {
       // An expected error is not a bug: its stack trace would only be noise, even in development.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

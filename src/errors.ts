@@ -141,13 +141,18 @@ const CONNECTION_ERROR_CODES = new Set([
   '08006',
 ]);
 
+const CONNECTION_MESSAGES =
+  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Transaction query already complete/i;
+
 /** True when an error means "the database is not reachable", as opposed to a bug or bad data. */
 export function isConnectionError(error: unknown): boolean {
   let e: any = error;
   for (let depth = 0; e && depth < 5; depth++, e = e.cause ?? e.originalError ?? e.previous) {
     if (CONNECTION_ERROR_CODES.has(e.code)) return true;
     if (e.name === 'ConnectionException' || e.name === 'KnexTimeoutError') return true;
-    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)) {
+    // The last two are what a write caught mid-transaction sees when its connection dies: pg refuses further
+    // queries on the broken client, and knex, having ended the transaction, refuses the unit of work's next one.
+    if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) {
       return true;
     }
   }

@@ -1,24 +1,109 @@
 /**
- * A tiny levelled logger writing to stderr (info to stdout), so the server's log stays greppable and the
- * test run stays quiet (LOG_LEVEL defaults to `error` under NODE_ENV=test).
+ * The server's one logger: `logger.info(message, fields?)`, `logger.error(message, error?, fields?)`,
+ * `logger.debug(message, fields?)`. Configured once from the settings (`configureLogger`, called by the
+ * server and the commands); until then it logs errors only, as text, which keeps library use and the test
+ * run quiet.
+ *
+ * - `text` (the default outside production): the message, then `key=value` for each field; info to stdout,
+ *   errors and debug to stderr, so a terminal and `grep` read it as before.
+ * - `json` (LOG_FORMAT=json, the default in production): one JSON object a line on stdout through pino:
+ *   `{"level":"info","time":"<ISO 8601>","pid":..,"msg":"...", ...fields}`, an error under `err` with its
+ *   type, message and stack.
+ *
+ * What must never be logged, whatever the level: a token, a password or an Authorization value. Nothing
+ * here logs request bodies, variables or headers; the SQL debug log carries statements without their
+ * parameters (src/database/orm.ts); a logged error keeps its name, code, message and stack with SQL values
+ * blanked, and nothing else; and pino's redaction blanks the field names that could hold a secret, in case a
+ * caller passes one by mistake. test/logs.test.ts searches a whole debug log for the secrets it sent.
  */
-import type { LogLevel } from './settings';
+import pino from 'pino';
+import type { LogFormat, LogLevel } from './settings';
+
+export type LogFields = Record<string, unknown>;
 
 const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, info: 2, debug: 3 };
 
-let level: LogLevel = process.env.NODE_ENV === 'test' ? 'error' : ((process.env.LOG_LEVEL as LogLevel) ?? 'info');
+/** Field names that could carry a secret, blanked in JSON output (the text format logs no such field). */
+const REDACTED = ['authorization', 'password', 'token', 'key', '*.authorization', '*.password', '*.token', 'headers.authorization'];
+
+let level: LogLevel = 'error';
+let json: pino.Logger | undefined;
+
+function createJsonLogger(next: LogLevel): pino.Logger {
+  return pino(
+    {
+      level: next,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED, censor: '[redacted]' },
+    },
+    // Synchronous: a line written just before process.exit (or a crash) must not be lost in a buffer.
+    pino.destination({ fd: 1, sync: true }),
+  );
+}
+
+/** Sets the level and format, from Settings.logLevel and Settings.logFormat. */
+export function configureLogger({ level: next, format }: { level: LogLevel; format: LogFormat }): void {
+  level = next;
+  json = format === 'json' ? createJsonLogger(next) : undefined;
+}
+
+// SQL string literals: MikroORM's exceptions quote the failed statement with its values inlined
+// (`insert into "authtoken_token" ... values ('<key>', ...) - <reason>`), and PostgreSQL's detail names the
+// conflicting value (`Key (key)=(<key>) already exists.`).
+const SQL_LITERAL = /'(?:[^']|'')*'/g;
+const KEY_DETAIL = /\)=\((?:[^)]|\)(?!\s))*\)/g;
+
+export function scrub(text: string): string {
+  return text.replace(SQL_LITERAL, "'…'").replace(KEY_DETAIL, ')=(…)');
+}
+
+/**
+ * An error as it may be logged: name, code, message and stack with SQL values blanked, and no other property
+ * (drivers attach the statement's parameters, the row, the detail).
+ */
+function loggable(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? scrub(error) : error;
+  const safe = new Error(scrub(error.message));
+  safe.name = error.name;
+  safe.stack = scrub(error.stack ?? `${error.name}: ${error.message}`);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(safe, { code });
+  return safe;
+}
+
+function textFields(fields?: LogFields): string {
+  if (!fields) return '';
+  let text = '';
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    text += ` ${name}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`;
+  }
+  return text;
+}
 
 export const logger = {
   setLevel(next: LogLevel) {
     level = next;
+    if (json) json.level = next;
   },
-  error(message: string, error?: unknown) {
-    if (ORDER[level] >= ORDER.error) console.error(message, ...(error === undefined ? [] : [error]));
+  isEnabled(wanted: Exclude<LogLevel, 'silent'>): boolean {
+    return ORDER[level] >= ORDER[wanted];
   },
-  info(message: string) {
-    if (ORDER[level] >= ORDER.info) console.log(message);
+  error(message: string, error?: unknown, fields?: LogFields) {
+    if (ORDER[level] < ORDER.error) return;
+    if (json) json.error({ ...fields, ...(error === undefined ? {} : { err: loggable(error) }) }, message);
+    else console.error(message + textFields(fields), ...(error === undefined ? [] : [loggable(error)]));
   },
-  debug(message: string) {
-    if (ORDER[level] >= ORDER.debug) console.error(message);
+  info(message: string, fields?: LogFields) {
+    if (ORDER[level] < ORDER.info) return;
+    if (json) json.info(fields ?? {}, message);
+    else console.log(message + textFields(fields));
+  },
+  debug(message: string, fields?: LogFields) {
+    if (ORDER[level] < ORDER.debug) return;
+    if (json) json.debug(fields ?? {}, message);
+    else console.error(message + textFields(fields));
   },
 };

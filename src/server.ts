@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import os from 'node:os';
 import { describeUrl, prepareDatabase } from './database/database';
-import { logger } from './logger';
+import { configureLogger, logger } from './logger';
 import { loadSettings, SettingsError } from './settings';
 import { runPrimary, runWorker } from './cluster';
 import { serve } from './http-server';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   // First, before anything uses libuv's pool: logins hash there, and must not starve the event loop.
   const pool = lowerThreadPoolPriority();
   const settings = loadSettings();
-  logger.setLevel(settings.logLevel);
+  configureLogger({ level: settings.logLevel, format: settings.logFormat });
   logger.debug(pool.length ? `Thread pool at nice ${os.getPriority(pool[0])}: threads ${pool.join(', ')}` : 'Thread pool priority unchanged');
   if (cluster.isWorker) return runWorker(settings);
 
@@ -26,18 +26,21 @@ async function main(): Promise<void> {
   logger.info(
     database.embedded
       ? `Database: embedded PostgreSQL on 127.0.0.1:${database.embedded.port}, data in ${database.embedded.dataDir}`
-      : `Database: ${describeUrl(database.url)} (DATABASE_URL)`,
+      : `Database: ${describeUrl(database.url)} (DATABASE_URL${settings.databasePooler === 'transaction' ? ', through a transaction pooler' : ''})`,
   );
   if (database.applied.length) logger.info(`Applied migrations: ${database.applied.join(', ')}`);
+  // From here on the settings name the database in use, the embedded one included, for whatever needs
+  // the direct URL (LISTEN, for subscriptions).
+  const servingSettings = { ...settings, databaseUrl: database.url, databaseDirectUrl: database.directUrl };
 
   if (settings.webConcurrency > 1) {
-    process.exit(await runPrimary(settings, database));
+    process.exit(await runPrimary(servingSettings, database));
   }
 
   // One worker: this process serves, with no cluster in between.
   let serving: Awaited<ReturnType<typeof serve>>;
   try {
-    serving = await serve(settings, database.url);
+    serving = await serve(servingSettings, database.url);
   } catch (error) {
     await database.embedded?.stop();
     throw error;
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // Only now, with the handlers in place: supervisors (and test/server.test.ts) take this line as ready, and a
   // signal sent on seeing it used to find no handler and kill the process mid-flight, skipping the shutdown.
-  announceReady(settings, serving.port);
+  announceReady(servingSettings, serving.port);
 }
 
 main().catch((error) => {

@@ -6,6 +6,8 @@
  * | PORT               | 4000                             | HTTP port (0 picks a free one)                            |
  * | HOST               | 127.0.0.1                        | interface to listen on (0.0.0.0 for all)                  |
  * | DATABASE_URL       | (unset: embedded PostgreSQL)     | postgres://user:pass@host:port/db; created if missing     |
+ * | DATABASE_DIRECT_URL| DATABASE_URL                     | a direct (unpooled) URL: migrations' lock, LISTEN         |
+ * | DATABASE_POOLER    | none (detected when it fails)    | transaction: DATABASE_URL is a transaction pooler         |
  * | DATA_DIR           | <project>/.data                  | where the embedded PostgreSQL keeps its files             |
  * | AUTH_KEYWORD       | Token                            | the Authorization scheme, e.g. Bearer                     |
  * | BCRYPT_ROUNDS      | 12                               | bcrypt cost, 4..15 (tests use 4)                          |
@@ -15,6 +17,8 @@
  * | WEB_CONCURRENCY    | cores in production, else 1      | worker processes sharing the port                         |
  * | DB_POOL_SIZE       | 10                               | database connections per worker                           |
  * | LOG_LEVEL          | info                             | silent, error, info or debug (debug logs SQL)             |
+ * | LOG_FORMAT         | json in production, else text    | text or json (one JSON object a line, via pino)           |
+ * | METRICS            | false                            | serve Prometheus metrics at GET /metrics                  |
  * | TRUST_PROXY        | loopback                         | express "trust proxy": whose X-Forwarded-For to believe   |
  * | LOGIN_FAILURE_LIMIT| 10                               | failed logins per address+username before 429 (0: off)   |
  * | LOGIN_FAILURE_WINDOW| 900                             | seconds those failures are remembered                     |
@@ -32,7 +36,6 @@
  * | MIN_REFRESH_INTERVAL| 60                              | seconds: no write when expiry/lastUsed would move by less |
  * | AUTO_REFRESH_MAX_TTL| (unset: no cap)                 | seconds: expiry never passes created + this               |
  * | TOKEN_LIMIT_PER_USER| (unset: no limit)               | unexpired login tokens per user before login answers 403  |
- * | DATABASE_DIRECT_URL| (unset: the database URL in use) | a direct connection for LISTEN (never a transaction pooler)|
  * | WS_INIT_TIMEOUT_MS | 3000                             | time a socket has to send connection_init (close 4408)    |
  * | WS_KEEPALIVE_MS    | 12000                            | WebSocket ping interval; no pong within it closes (0: off) |
  * | WS_MAX_SOCKETS     | 10000                            | open WebSockets per process; more are refused with 503    |
@@ -48,6 +51,9 @@ import { projectRoot } from './paths';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+export type LogFormat = 'text' | 'json';
+/** `transaction`: DATABASE_URL reaches PostgreSQL through a transaction pooler (no session state survives). */
+export type DatabasePooler = 'none' | 'transaction';
 /** Formats new passwords can be stored in: both are Django's own (see src/users/hashers). */
 export const PASSWORD_HASHERS = ['bcrypt_sha256', 'pbkdf2_sha256'] as const;
 export type PasswordHasherName = (typeof PASSWORD_HASHERS)[number];
@@ -58,6 +64,13 @@ export interface Settings {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * For what needs a session of its own, which a transaction pooler (PgBouncer in transaction mode) does not
+   * give: the migrations' lock (src/database/advisory-lock.ts) and the one LISTEN connection per process
+   * (src/realtime/listener.ts). DATABASE_URL unless set; the embedded database's own URL with no DATABASE_URL.
+   */
+  databaseDirectUrl: string | undefined;
+  databasePooler: DatabasePooler;
   dataDir: string;
   /** False when DATA_DIR was not set: the embedded database may then move somewhere it can run (see embedded.ts). */
   dataDirExplicit: boolean;
@@ -76,6 +89,8 @@ export interface Settings {
   webConcurrency: number;
   dbPoolSize: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  metrics: boolean;
   loginFailureLimit: number;
   loginFailureWindow: number;
   /** PASSWORD_RATE: bcrypt-running operations allowed per client address, or null when off. */
@@ -85,12 +100,6 @@ export interface Settings {
   loginTokens: LoginTokenSettings;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
   trustProxy: string | number | boolean;
-  /**
-   * Where the one LISTEN connection per process goes (src/realtime/listener.ts). LISTEN needs a session of
-   * its own, which a transaction pooler (PgBouncer in transaction mode) does not give; unset means the
-   * database URL in use.
-   */
-  databaseDirectUrl: string | undefined;
   /** graphql-ws's connectionInitWaitTimeout. */
   wsInitTimeoutMs: number;
   /** WebSocket ping interval; a socket that misses its pong for this long is dropped. 0 turns pings off. */
@@ -196,6 +205,11 @@ function databaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
   return raw;
 }
 
+/** The direct URL: DATABASE_DIRECT_URL, else DATABASE_URL (the embedded database, which has no pooler, ignores it). */
+function databaseDirectUrl(env: Env, url: string | undefined): string | undefined {
+  return databaseUrl(env, 'DATABASE_DIRECT_URL') ?? url;
+}
+
 function corsOrigins(env: Env): Settings['corsOrigins'] {
   const raw = env.CORS_ORIGINS?.trim();
   if (!raw) return undefined;
@@ -259,10 +273,13 @@ export function loadSettings(env: Env = process.env): Settings {
   if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(authKeyword)) {
     throw new SettingsError(`AUTH_KEYWORD must be a single word such as Token or Bearer, got "${authKeyword}"`);
   }
+  const url = databaseUrl(env);
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
-    databaseUrl: databaseUrl(env),
+    databaseUrl: url,
+    databaseDirectUrl: databaseDirectUrl(env, url),
+    databasePooler: oneOf<DatabasePooler>(env, 'DATABASE_POOLER', 'none', ['none', 'transaction']),
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(projectRoot, '.data')),
     dataDirExplicit: Boolean(env.DATA_DIR?.trim()),
     authKeyword,
@@ -288,12 +305,13 @@ export function loadSettings(env: Env = process.env): Settings {
       maxCost: integer(env, 'MAX_COST', 5000, 1, 100_000_000),
     },
     loginTokens: loginTokens(env),
-    databaseDirectUrl: databaseUrl(env, 'DATABASE_DIRECT_URL'),
     wsInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     wsKeepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 0, 600_000),
     wsMaxSockets: integer(env, 'WS_MAX_SOCKETS', 10_000, 1, 1_000_000),
     wsMaxSubscriptions: integer(env, 'WS_MAX_SUBSCRIPTIONS', 100, 1, 10_000),
     wsMaxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 102_400, 1024, 10_485_760),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', production ? 'json' : 'text', ['text', 'json']),
+    metrics: boolean(env, 'METRICS', false),
   };
 }

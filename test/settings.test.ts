@@ -23,12 +23,29 @@ describe('loadSettings', () => {
       loginFailureLimit: 10,
       loginFailureWindow: 900,
       databaseDirectUrl: undefined,
+      databasePooler: 'none',
+      logFormat: 'text',
+      metrics: false,
       wsInitTimeoutMs: 3000,
       wsKeepAliveMs: 12_000,
       wsMaxSockets: 10_000,
       wsMaxSubscriptions: 100,
       wsMaxMessageBytes: 102_400,
     });
+  });
+
+  it('logs JSON by default in production, text elsewhere, and LOG_FORMAT overrides either way', () => {
+    expect(loadSettings({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadSettings({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(loadSettings({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
+  it('takes DATABASE_URL as the direct URL unless DATABASE_DIRECT_URL names another', () => {
+    const pooled = 'postgres://app@pgbouncer:6432/shop';
+    expect(loadSettings({ DATABASE_URL: pooled })).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: pooled, databasePooler: 'none' });
+    expect(
+      loadSettings({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'postgres://app@db:5432/shop', DATABASE_POOLER: 'transaction', METRICS: 'true' }),
+    ).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: 'postgres://app@db:5432/shop', databasePooler: 'transaction', metrics: true });
   });
 
   it('reads the WebSocket limits and DATABASE_DIRECT_URL', () => {
@@ -220,6 +237,12 @@ describe('loadSettings', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOGIN_FAILURE_LIMIT', { LOGIN_FAILURE_LIMIT: '-3' }],
     ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '0' }],
+    ['DATABASE_DIRECT_URL', { DATABASE_URL: 'postgres://app@pgbouncer:6432/shop', DATABASE_DIRECT_URL: 'db:5432/shop' }],
+    ['DATABASE_DIRECT_URL', { DATABASE_URL: 'postgres://app@pgbouncer:6432/shop', DATABASE_DIRECT_URL: 'postgres://app:secret@db:5432' }],
+    ['DATABASE_POOLER', { DATABASE_POOLER: 'pgbouncer' }],
+    ['DATABASE_POOLER', { DATABASE_POOLER: 'session' }],
+    ['LOG_FORMAT', { LOG_FORMAT: 'JSON lines' }],
+    ['METRICS', { METRICS: 'sometimes' }],
     ['PASSWORD_HASHER', { PASSWORD_HASHER: 'argon2' }],
     ['PASSWORD_HASHER', { PASSWORD_HASHER: 'BCRYPT_SHA256' }],
     ['PASSWORD_HASHER', { PASSWORD_HASHER: 'bcrypt' }],

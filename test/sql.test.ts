@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { initOrm } from '../src/database/orm';
 import { queryEach, queryRows } from '../src/database/sql';
@@ -40,5 +41,55 @@ describe('the hot-path SQL helpers', () => {
 
   it('refuses to run inside a transaction, whose statements belong on its own connection', async () => {
     await expect(orm.em.fork().transactional((tx) => queryRows(tx, 'select 1'))).rejects.toThrow('outside transactions');
+  });
+});
+
+describe('the hot-path SQL helpers behind a transaction pooler', () => {
+  let databaseUrl: string;
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('names a statement by a digest of its text, so every process gives one text the same name', async () => {
+    const orm = await initOrm(databaseUrl, { poolSize: 1 });
+    try {
+      const text = 'select $1::int * 2 as twice';
+      await queryRows(orm.em, text, [2]);
+      const [row] = await queryRows<{ name: string }>(orm.em, 'select name from pg_prepared_statements where statement = $1', [text]);
+      expect(row.name).toBe(`authtoken_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('sends statements unnamed with DATABASE_POOLER=transaction: none stays prepared', async () => {
+    const orm = await initOrm(databaseUrl, { poolSize: 1, pooler: 'transaction' });
+    try {
+      const text = 'select $1::int + 2 as plus_two';
+      expect(await queryRows(orm.em, text, [1])).toEqual([{ plus_two: 3 }]);
+      expect(await queryRows(orm.em, text, [2])).toEqual([{ plus_two: 4 }]);
+      expect(await queryRows(orm.em, 'select count(*)::int as n from pg_prepared_statements')).toEqual([{ n: 0 }]);
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('detects a pooler without the setting (a prepared statement gone from the server), answers, and says so', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const orm = await initOrm(databaseUrl, { poolSize: 1 });
+    try {
+      const text = 'select $1::int + 3 as plus_three';
+      expect(await queryRows(orm.em, text, [1])).toEqual([{ plus_three: 4 }]);
+      // What a pooler does to this client: its next transaction lands where the statement was never prepared.
+      await orm.em.getConnection().execute('deallocate all');
+      expect(await queryRows(orm.em, text, [2])).toEqual([{ plus_three: 5 }]);
+      expect(await queryRows(orm.em, text, [3])).toEqual([{ plus_three: 6 }]);
+      expect(await queryRows(orm.em, 'select count(*)::int as n from pg_prepared_statements')).toEqual([{ n: 0 }]);
+      const messages = log.mock.calls.map((call) => String(call[0]));
+      expect(messages.filter((message) => /as they do through a transaction pooler/.test(message))).toHaveLength(1);
+    } finally {
+      await orm.close();
+    }
   });
 });

@@ -13,12 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { connect, describeUrl, EMBEDDED_DATABASE_NAME, ensureDatabase, withDatabase } from '../database/database';
-import { isAlive, startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
+import { embeddedPassword, embeddedUrl, isAlive, startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
 import type { Settings } from '../settings';
 import { CommandError } from './command';
+import { configureLogger } from '../logger';
 
 export interface CommandDatabase {
   orm: MikroORM;
+  /** The direct (unpooled) URL: DATABASE_DIRECT_URL, or the URL the ORM uses. */
+  directUrl: string;
   /** For messages: the URL without its password. */
   description: string;
   close(): Promise<void>;
@@ -38,23 +41,24 @@ export function runningEmbeddedUrl(dataDir: string): string | undefined {
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return undefined;
   let password: string;
   try {
-    password = fs.readFileSync(`${dataDir}.password`, 'utf8').trim();
+    password = embeddedPassword(dataDir);
   } catch (error) {
     throw new CommandError(
       `The embedded PostgreSQL in ${dataDir} is running (pid ${pid}), but its password file ${dataDir}.password ` +
         `cannot be read: ${(error as Error).message}`,
     );
   }
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE_NAME}`;
+  return embeddedUrl(port, password, EMBEDDED_DATABASE_NAME);
 }
 
-async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase): Promise<CommandDatabase> {
+async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase, directUrl = url): Promise<CommandDatabase> {
   try {
-    await ensureDatabase(url);
+    await ensureDatabase(directUrl);
     // One connection is plenty for a command.
     const orm = await connect(url, { ...settings, dbPoolSize: 1 });
     return {
       orm,
+      directUrl,
       description: describeUrl(url),
       close: async () => {
         await orm.close();
@@ -68,7 +72,9 @@ async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase
 }
 
 export async function openDatabase(settings: Settings): Promise<CommandDatabase> {
-  if (settings.databaseUrl) return open(settings.databaseUrl, settings);
+  // Text whatever LOG_FORMAT says: a command's log is read by the person who typed it, beside its output.
+  configureLogger({ level: settings.logLevel, format: 'text' });
+  if (settings.databaseUrl) return open(settings.databaseUrl, settings, undefined, settings.databaseDirectUrl);
   const dataDir = usableDataDir(path.join(settings.dataDir, 'postgres'), settings.dataDirExplicit);
   const running = runningEmbeddedUrl(dataDir);
   if (running) return open(running, settings);

@@ -1,5 +1,5 @@
 /** `manage migrate`: applies pending migrations, as the server does at start, and names each one. */
-import { migrate } from '../database/orm';
+import { migrateDatabase } from '../database/database';
 import { loadSettings } from '../settings';
 import { DatabaseModeError } from '../database/django';
 import { CommandError, helpOrNoArguments, writeLine, type Command } from './command';
@@ -11,7 +11,8 @@ export const migrateCommand: Command = {
   help: `Usage: npm run manage -- migrate
 
 Applies the migrations the database does not have yet, in one transaction, and prints each one's name
-(or "No migrations to apply."). The server does the same when it starts.
+(or "No migrations to apply."). The server does the same when it starts; both hold the same lock, so a
+server starting meanwhile waits rather than applying them twice.
 
 Options:
   -h, --help  Show this help.`,
@@ -19,9 +20,9 @@ Options:
   async run(args, io) {
     if (helpOrNoArguments(this, args, io)) return;
     const settings = loadSettings(io.env);
-    const applied = await withDatabaseFor(settings, async ({ orm }) => {
+    const applied = await withDatabaseFor(settings, async ({ directUrl }) => {
       try {
-        return await migrate(orm, { djangoDatabase: settings.djangoDatabase });
+        return await migrateDatabase(directUrl, settings);
       } catch (error) {
         // DJANGO_DATABASE and the database disagree: say what to do, without a stack.
         if (error instanceof DatabaseModeError) throw new CommandError(`Cannot migrate: ${error.message}`);

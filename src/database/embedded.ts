@@ -13,6 +13,11 @@
  *
  * Crashes: a postgres orphaned by a SIGKILLed server is shut down and replaced at the next start; a stale
  * postmaster.pid whose process is gone is removed; a data directory in use by a live server is an error.
+ * With `restart: true` (the server's own database) a postgres that dies under the server is started again
+ * on the same port, so every connection string stays valid, and the log says so.
+ *
+ * Credentials: this module is their one owner. The password sits beside the cluster in `<dataDir>.password`
+ * (readable by this OS user only); `embeddedPassword` reads it, `embeddedUrl` writes the URL.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,6 +25,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { logger } from '../logger';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL of the server's `postgres` maintenance database. */
@@ -38,6 +44,8 @@ export interface EmbeddedOptions {
   onLog?: (text: string) => void;
   /** A fixed port (a restart on the same port); a free one by default. */
   port?: number;
+  /** Start postgres again, on the same port, when it dies without stop() (the server's own database). */
+  restart?: boolean;
 }
 
 const USER = 'postgres';
@@ -219,12 +227,25 @@ function run(file: string, args: string[], runAs: RunAs | undefined, onLog: (tex
   });
 }
 
-function passwordFor(dataDir: string): string {
+function passwordFile(dataDir: string): string {
   // Beside the cluster, readable by this OS user only: other local users cannot log in to the database.
-  const file = `${dataDir}.password`;
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  return `${dataDir}.password`;
+}
+
+/** The password of the embedded cluster in `dataDir` (throws when the file cannot be read). */
+export function embeddedPassword(dataDir: string): string {
+  return fs.readFileSync(passwordFile(dataDir), 'utf8').trim();
+}
+
+/** The postgres:// URL of an embedded server on `port`, naming `database`. */
+export function embeddedUrl(port: number, password: string, database = 'postgres'): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+function passwordFor(dataDir: string): string {
+  if (fs.existsSync(passwordFile(dataDir))) return embeddedPassword(dataDir);
   const password = randomBytes(18).toString('base64url');
-  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  fs.writeFileSync(passwordFile(dataDir), `${password}\n`, { mode: 0o600 });
   return password;
 }
 
@@ -324,7 +345,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   const port = options.port ?? (await freePort());
-  const { child, ready } = startServer(dataDir, port, binaries, runAs, durable, onLog);
+  let { child, ready } = startServer(dataDir, port, binaries, runAs, durable, onLog);
   // If the process exits without stop() (an uncaught error, process.exit), still ask postgres to shut down.
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
@@ -336,11 +357,38 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     throw failure('start', error);
   }
 
+  let stopping = false;
+  // Started again until it runs or stop() is called. Right after a SIGKILL the old backends may still hold the
+  // shared memory for a moment (postgres then refuses to start), hence the retries.
+  const restart = async (code: number | null, signal: NodeJS.Signals | null) => {
+    logger.error(`Embedded PostgreSQL (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); starting it again on port ${port}`);
+    for (let attempt = 1; !stopping; attempt += 1) {
+      try {
+        await clearStaleServer(dataDir);
+        ({ child, ready } = startServer(dataDir, port, binaries, runAs, durable, onLog));
+        await ready;
+        if (stopping) return void stopServer(child);
+        logger.info(`Embedded PostgreSQL is running again (pid ${child.pid}, port ${port})`);
+        child.once('exit', watch);
+        return;
+      } catch (error) {
+        const delay = Math.min(200 * attempt, 5000);
+        logger.error(`Embedded PostgreSQL did not start again (attempt ${attempt}): ${(error as Error).message}; retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+  const watch = (code: number | null, signal: NodeJS.Signals | null) => {
+    if (!stopping) void restart(code, signal);
+  };
+  if (options.restart) child.once('exit', watch);
+
   return {
-    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    url: embeddedUrl(port, password),
     port,
     dataDir,
     stop: async () => {
+      stopping = true;
       process.removeListener('exit', stopOnExit);
       await stopServer(child);
     },
