@@ -15,7 +15,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OptionalProps } from '@mikro-orm/core';
-import { AuthenticationFailed, TokenExpired } from './errors';
+import { AuthenticationFailed, INVALID_TOKEN, TokenExpired, USER_INACTIVE } from './errors';
 import type { Settings } from './settings';
 import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
@@ -73,10 +73,10 @@ export async function authenticate(
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
   const policy = settings.loginTokens;
   const found = await lookupToken(em, parsed.key, policy);
-  if (found.kind === 'unknown') throw new AuthenticationFailed('Invalid token.');
+  if (found.kind === 'unknown') throw new AuthenticationFailed(INVALID_TOKEN);
   if (found.kind === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
-  if (!found.row.is_active) throw new AuthenticationFailed('User inactive or deleted.');
+  if (!found.row.is_active) throw new AuthenticationFailed(USER_INACTIVE);
   const target = requestEm();
   const user = managedUser(target, found.row);
   return found.kind === 'drf'

@@ -14,6 +14,8 @@
  * |                       |                       |      | Retry-After)                                       |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
  * | TooManyOperations     | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
+ * | LimitExceeded         | GRAPHQL_VALIDATION_   | 400  | an operation over MAX_TOKENS/ALIASES/DEPTH/COST or |
+ * |  (src/limits/)        | FAILED                |      | with two password-checking fields                  |
  *
  * Validation and not-found errors keep HTTP 200, as GraphQL does for field errors, so Apollo Client hands them
  * to the form as `graphQLErrors` rather than as a network failure. Apollo Server reads `extensions.http`
@@ -49,13 +51,17 @@ export class AuthenticationFailed extends ClientError {
   }
 }
 
+/** DRF's authentication messages that more than one path answers with (HTTP, WebSocket close reasons). */
+export const INVALID_TOKEN = 'Invalid token.';
+export const USER_INACTIVE = 'User inactive or deleted.';
+
 /**
  * knox's answer to an expired token (`Invalid token.`), with `extensions.reason` so that a client can say
  * "your session expired" rather than "invalid".
  */
 export class TokenExpired extends AuthenticationFailed {
   constructor() {
-    super('Invalid token.', 'TOKEN_EXPIRED');
+    super(INVALID_TOKEN, 'TOKEN_EXPIRED');
   }
 }
 

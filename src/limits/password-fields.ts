@@ -39,9 +39,22 @@ function rootFieldKeys(set: SelectionSetNode, fragments: Record<string, Fragment
 }
 
 /** LimitExceeded when the operation selects more than one password-checking root field (HTTP and WebSocket). */
+/** Counts by operation node: a repeated operation is the same node (Apollo's document store), counted once. */
+const counted = new WeakMap<OperationDefinitionNode, number>();
+
 export function checkPasswordFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | null | undefined): void {
-  const root: GraphQLObjectType | null | undefined = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return;
+  if (!operation) return;
+  let found = counted.get(operation);
+  if (found === undefined) {
+    found = countPasswordFields(schema, document, operation);
+    counted.set(operation, found);
+  }
+  if (found > 1) throw new LimitExceeded('Only one password-checking field is allowed per operation.');
+}
+
+function countPasswordFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): number {
+  const root: GraphQLObjectType | null | undefined = schema.getRootType(operation.operation);
+  if (!root) return 0;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -51,7 +64,7 @@ export function checkPasswordFields(schema: GraphQLSchema, document: DocumentNod
   for (const name of rootFieldKeys(operation.selectionSet, fragments).values()) {
     if (fields[name]?.extensions?.[CHECKS_PASSWORD]) found += 1;
   }
-  if (found > 1) throw new LimitExceeded('Only one password-checking field is allowed per operation.');
+  return found;
 }
 
 export const passwordFieldsPlugin: ApolloServerPlugin = {

@@ -26,6 +26,7 @@
 import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { INVALID_TOKEN, USER_INACTIVE } from '../errors';
 
 let enabled = false;
 
@@ -56,8 +57,8 @@ const REASONS: Record<string, string> = {
   'Invalid token header. No credentials provided.': 'header_without_credentials',
   'Invalid token header. Token string should not contain spaces.': 'header_with_spaces',
   'Invalid token header. Token string should not contain invalid characters.': 'header_invalid_characters',
-  'Invalid token.': 'invalid_token',
-  'User inactive or deleted.': 'inactive_user',
+  [INVALID_TOKEN]: 'invalid_token',
+  [USER_INACTIVE]: 'inactive_user',
   'Authentication credentials were not provided.': 'not_authenticated',
 };
 

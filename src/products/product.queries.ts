@@ -5,17 +5,21 @@
  * prepared statements (src/database/sql.ts). A new resource starts with em.findAndCount and moves here only
  * when a profile says so.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { queryEach } from '../database/sql';
+import type { EntityManager, Platform } from '@mikro-orm/postgresql';
+import { queryEach, queryRows } from '../database/sql';
 import type { PageData, PageWindow } from '../pagination';
 import type { Product } from './product.entity';
 
 const PAGE_QUERY =
   'select "id", "name", "description", "price", "created", "updated" from "product" order by "id" desc limit $1 offset $2';
 const COUNT_QUERY = 'select count(*)::int as "total" from "product"';
+const BY_ID_QUERY = 'select "id", "name", "description", "price", "created", "updated" from "product" where "id" = $1';
 
-/** A row as pg hands it over under MikroORM's type parsers: numeric and timestamps as text. */
-interface ProductRow {
+/**
+ * A row as pg hands it over under MikroORM's type parsers (numeric and timestamps as text), or as the
+ * product table's trigger sends it in a notification (row_to_json: ISO timestamps).
+ */
+export interface ProductRow {
   id: number;
   name: string;
   description: string;
@@ -28,6 +32,15 @@ interface ProductRow {
 export async function listProducts(em: EntityManager, { limit, offset }: PageWindow): Promise<PageData<Product>> {
   const [rows, [count]] = await queryEach<[ProductRow, { total: number }]>(em, [[PAGE_QUERY, [limit, offset]], [COUNT_QUERY]]);
   const platform = em.getPlatform();
-  const items = rows.map((row) => ({ ...row, created: platform.parseDate(row.created), updated: platform.parseDate(row.updated) }) as Product);
-  return { items, total: count.total };
+  return { items: rows.map((row) => productFromRow(row, platform)), total: count.total };
+}
+
+/** One product's row, or undefined when there is none. */
+export async function productRowById(em: EntityManager, id: number): Promise<ProductRow | undefined> {
+  return (await queryRows<ProductRow>(em, BY_ID_QUERY, [id]))[0];
+}
+
+/** A row as a plain object shaped like Product (not managed by any EntityManager). */
+export function productFromRow(row: ProductRow, platform: Platform): Product {
+  return { ...row, id: Number(row.id), created: platform.parseDate(row.created), updated: platform.parseDate(row.updated) } as Product;
 }

@@ -11,7 +11,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { logger } from '../logger';
 import { ProductEventKind, PRODUCT_CHANGED, type LivePubSub, type ProductEvent } from '../products/product-events';
-import type { Product } from '../products/product.entity';
+import { productFromRow, productRowById, type ProductRow } from '../products/product.queries';
 import { DatabaseListener } from './listener';
 import { SocketRegistry } from './socket-registry';
 
@@ -20,15 +20,6 @@ export const REVOKED_CHANNEL = 'authtoken_revoked';
 
 /** Close code for "the server restarted; reconnect" (RFC 6455 registry); the graphql-ws client retries it. */
 export const SERVICE_RESTART = 1012;
-
-interface ProductRow {
-  id: number;
-  name: string;
-  description: string;
-  price: string;
-  created: string;
-  updated: string;
-}
 
 type ProductNotification = { kind: ProductEventKind; product: ProductRow } | { kind: ProductEventKind; id: number };
 
@@ -91,24 +82,11 @@ export class LiveHub {
       row = message.product;
     } else {
       // Too large for a notification: read it. Gone already means a DELETED event follows.
-      [row] = await this.orm.em
-        .getConnection()
-        .execute<ProductRow[]>('select "id", "name", "description", "price"::text as "price", "created", "updated" from "product" where "id" = ?', [message.id]);
+      row = await productRowById(this.orm.em, message.id);
       if (!row) return;
     }
-    this.pubSub.publish(PRODUCT_CHANGED, { kind: message.kind, product: toProduct(row) });
+    this.pubSub.publish(PRODUCT_CHANGED, { kind: message.kind, product: productFromRow(row, this.orm.em.getPlatform()) });
   }
-}
-
-function toProduct(row: ProductRow): Product {
-  return {
-    id: Number(row.id),
-    name: row.name,
-    description: row.description,
-    price: row.price,
-    created: new Date(row.created),
-    updated: new Date(row.updated),
-  } as Product;
 }
 
 export type { ProductEvent };

@@ -11,6 +11,8 @@
  * the notification came before the socket was registered). Revocations are remembered for a few seconds, and
  * `add` refuses a socket whose credential was revoked after its authentication began.
  */
+import { CloseCode } from 'graphql-ws';
+import { INVALID_TOKEN, USER_INACTIVE } from '../errors';
 
 export interface SocketCredential {
   kind: string;
@@ -26,10 +28,8 @@ export interface ClosableSocket {
 /** What a credential at its expiry turned out to be: valid until a (new) time, or no longer valid. */
 export type ExpiryCheck = (socket: ClosableSocket) => Promise<{ expiresAt: Date | null } | { reason: string }>;
 
-/** graphql-transport-ws's Forbidden: what a failed authentication closes with. */
-export const FORBIDDEN = 4403;
-export const INVALID_TOKEN = 'Invalid token.';
-export const USER_INACTIVE = 'User inactive or deleted.';
+/** graphql-transport-ws's Forbidden (4403): what a failed authentication closes with. */
+const FORBIDDEN = CloseCode.Forbidden;
 
 const REMEMBER_MS = 10_000;
 // setTimeout's longest delay; a later expiry re-arms the timer when it fires.

@@ -37,7 +37,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
-import { AuthenticationFailed, isConnectionError, ServiceUnavailable, TooManyOperations } from '../errors';
+import { AuthenticationFailed, INVALID_TOKEN, isConnectionError, ServiceUnavailable, TooManyOperations } from '../errors';
 import { checkCost } from '../limits/cost';
 import { checkPasswordFields } from '../limits/password-fields';
 import { checkTokenLimit } from '../limits/token-limit';
@@ -135,7 +135,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
   hub.registry.expiryCheck = async (socket) => {
     const authorization = states.get(socket as WebSocket)?.authorization;
-    if (!authorization) return { reason: 'Invalid token.' };
+    if (!authorization) return { reason: INVALID_TOKEN };
     try {
       const auth = await authenticateSocket(orm, settings, authorization);
       return { expiresAt: auth?.credential.expiresAt ?? null };
