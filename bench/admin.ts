@@ -30,6 +30,7 @@ import { initOrm, migrate } from '../src/database/orm';
 import { ensureTokens } from '../src/authtoken/token-store';
 import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 import { createUser } from '../src/users/user.service';
+import { projectRoot } from '../src/paths';
 
 const USERS = positive('BENCH_USERS', 100_000);
 const ITERATIONS = positive('BENCH_ITERATIONS', 200);
@@ -37,7 +38,7 @@ const WARMUP = Math.min(20, ITERATIONS);
 const ROUNDS = positive('BCRYPT_ROUNDS', 4);
 const BUDGET_MS = 50;
 const BENCH_DATABASE = 'authtoken_bench_admin';
-const root = path.resolve(__dirname, '..', '..');
+const root = projectRoot;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -14,8 +14,9 @@ import { runLoad } from './load';
 import { startProcess } from './processes';
 import { summarise } from './profile-summary';
 import { PRODUCTS, seed } from './seed';
+import { projectRoot } from '../src/paths';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = projectRoot;
 
 async function main(): Promise<void> {
   const duration = Number(process.env.BENCH_DURATION || 10);

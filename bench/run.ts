@@ -40,8 +40,9 @@ import { budgets, printBudgets, printTable, type Figures } from './report';
 import { PASSWORD, post, PRODUCTS, seed } from './seed';
 import { measureSockets } from './sockets';
 import { aliasedProducts, aliasedRegister } from './attacks';
+import { projectRoot } from '../src/paths';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = projectRoot;
 const resultsDir = path.join(root, 'bench', 'results');
 
 function seconds(name: string, fallback: number): number {

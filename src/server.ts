@@ -10,7 +10,7 @@ import { describeUrl, prepareDatabase } from './database/database';
 import { configureLogger, logger } from './logger';
 import { loadSettings, SettingsError } from './settings';
 import { runPrimary, runWorker } from './cluster';
-import { serve } from './http-server';
+import { serve, type Serving } from './http-server';
 import { lowerThreadPoolPriority } from './thread-pool-priority';
 import { announceReady } from './ready';
 
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   }
 
   // One worker: this process serves, with no cluster in between.
-  let serving: Awaited<ReturnType<typeof serve>>;
+  let serving: Serving;
   try {
     serving = await serve(servingSettings, database.url);
   } catch (error) {

@@ -2,7 +2,7 @@
  * The admin's search box: a case-insensitive substring of the username or the email, matched against
  * `auth_user_search.text` (lower(username) + newline + lower(email), see the admin_search migration).
  */
-import { ValidationError } from '../errors';
+import { requireMaxLength, requireNoControlCharacters } from '../validation';
 
 export const MAX_SEARCH_LENGTH = 254;
 
@@ -13,11 +13,9 @@ export const MAX_SEARCH_LENGTH = 254;
 export function searchPattern(raw: string | null | undefined): string | undefined {
   const term = (raw ?? '').trim();
   if (!term) return undefined;
-  if (term.length > MAX_SEARCH_LENGTH) {
-    throw new ValidationError(`search: Ensure this field has no more than ${MAX_SEARCH_LENGTH} characters.`, 'search');
-  }
+  requireMaxLength(term, MAX_SEARCH_LENGTH, 'search');
   // The newline separates username from email in the searched text; no username or email holds one.
-  if (/\p{Cc}/u.test(term)) throw new ValidationError('search: Control characters are not allowed.', 'search');
+  requireNoControlCharacters(term, 'search');
   // The term is matched literally: LIKE's wildcards and its escape character are escaped.
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -13,13 +13,14 @@
  */
 import type { EntityManager as AnyEntityManager } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFound, PermissionDenied, ValidationError } from '../errors';
+import { NotFound, PermissionDenied } from '../errors';
 import type { LoginTokenSettings } from '../settings';
 import { queryRows } from '../database/sql';
 import type { User } from '../users/user.entity';
 import { DRF_KEY_LENGTH, digestOf, digestsMatch, generateKey, generateLoginToken, isDrfKey, isLoginToken, tokenKeyOf } from './keys';
 import { LoginToken } from './login-token.entity';
 import { Token } from './token.entity';
+import { requireMaxLength, requireNotBlank } from '../validation';
 
 /** What a request authenticated with: a DRF token or a login token (DRF's `request.auth`). */
 export type AuthToken = Token | LoginToken;
@@ -79,8 +80,8 @@ export async function regenerateToken(em: EntityManager, userId: number): Promis
 /** Deletes a DRF token by its key (the admin); NOT_FOUND when there is none. */
 export async function deleteTokenByKey(em: EntityManager, rawKey: string): Promise<true> {
   const key = rawKey.trim();
-  if (!key) throw new ValidationError('key: This field may not be blank.', 'key');
-  if (key.length > DRF_KEY_LENGTH) throw new ValidationError(`key: Ensure this field has no more than ${DRF_KEY_LENGTH} characters.`, 'key');
+  requireNotBlank(key, 'key');
+  requireMaxLength(key, DRF_KEY_LENGTH, 'key');
   const deleted = await em.nativeDelete(Token, { key });
   if (deleted === 0) throw new NotFound('No Token matches the given query.');
   return true;

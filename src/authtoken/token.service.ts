@@ -4,10 +4,10 @@
  * so their messages, timing, throttle and password upgrades are the same; the token rows are the token store's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '../errors';
 import type { LoginTokenSettings } from '../settings';
 import { checkCredentials, type CredentialSettings, type LoginThrottle } from '../users/credentials';
 import { createLoginToken, getOrCreateToken, type IssuedLoginToken } from './token-store';
+import { requireMaxLength, requireNoControlCharacters } from '../validation';
 
 export interface IssuedToken {
   token: string;
@@ -32,10 +32,8 @@ export const MAX_TOKEN_NAME_LENGTH = 64;
 /** A device name: trimmed, at most 64 characters, no control characters; absent means empty. */
 export function cleanTokenName(raw: string | null | undefined): string {
   const name = (raw ?? '').trim();
-  if (name.length > MAX_TOKEN_NAME_LENGTH) {
-    throw new ValidationError(`name: Ensure this field has no more than ${MAX_TOKEN_NAME_LENGTH} characters.`, 'name');
-  }
-  if (/\p{Cc}/u.test(name)) throw new ValidationError('name: Control characters are not allowed.', 'name');
+  requireMaxLength(name, MAX_TOKEN_NAME_LENGTH, 'name');
+  requireNoControlCharacters(name, 'name');
   return name;
 }
 

@@ -10,7 +10,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { logger } from '../logger';
-import { ProductEventKind, PRODUCT_CHANGED, type LivePubSub, type ProductEvent } from '../products/product-events';
+import { ProductEventKind, PRODUCT_CHANGED, type LivePubSub } from '../products/product-events';
 import { productFromRow, productRowById, type ProductRow } from '../products/product.queries';
 import { DatabaseListener } from './listener';
 import { SocketRegistry } from './socket-registry';
@@ -89,4 +89,3 @@ export class LiveHub {
   }
 }
 
-export type { ProductEvent };

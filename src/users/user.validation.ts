@@ -5,6 +5,7 @@
  * PBKDF2 hashes an HMAC key longer than a block once), and the request body limit bounds the input.
  */
 import { ValidationError } from '../errors';
+import { requireMaxLength, requireNotBlank } from '../validation';
 
 export interface NewUser {
   username: string;
@@ -21,8 +22,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function cleanUsername(raw: string): string {
   const username = raw.trim();
-  if (!username) throw new ValidationError('username: This field may not be blank.', 'username');
-  if (username.length > 150) throw new ValidationError('username: Ensure this field has no more than 150 characters.', 'username');
+  requireNotBlank(username, 'username');
+  requireMaxLength(username, 150, 'username');
   if (!USERNAME.test(username)) {
     throw new ValidationError(
       'username: Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
@@ -34,7 +35,7 @@ export function cleanUsername(raw: string): string {
 
 export function cleanEmail(raw: string): string {
   const email = raw.trim();
-  if (!email) throw new ValidationError('email: This field may not be blank.', 'email');
+  requireNotBlank(email, 'email');
   if (email.length > 254 || !EMAIL.test(email)) throw new ValidationError('email: Enter a valid email address.', 'email');
   return email;
 }
@@ -49,7 +50,7 @@ export function validatePassword(password: string, field = 'password'): void {
 
 function cleanName(raw: string | null | undefined, field: 'firstName' | 'lastName'): string {
   const name = (raw ?? '').trim();
-  if (name.length > 150) throw new ValidationError(`${field}: Ensure this field has no more than 150 characters.`, field);
+  requireMaxLength(name, 150, field);
   return name;
 }
 
