@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -8,36 +8,22 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { freePort } from '../src/database/embedded';
 import { initOrm } from '../src/database/orm';
 import { backoffDelay } from '../src/cluster';
+import { alive, postmasterPid, startServerProcess } from './server-process';
 import { createTestDatabase, makeUser, tokenOf } from './utils';
 
-// The built server, started as a user starts it: these tests need `npm run build` (npm test does it).
-const SERVER = path.resolve(__dirname, '..', 'dist', 'src', 'server.js');
 
 interface Running {
   child: ChildProcess;
   baseUrl: string;
-  output: string[];
+  /** stdout and stderr so far. */
+  log(): string;
   exit: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Promise<Running> {
-  if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', BCRYPT_ROUNDS: '4', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const watch = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const ready = output.join('').match(/ready at (http:\/\/[^/\s]+)\/graphql/);
-      if (ready) resolve({ child, baseUrl: ready[1], output, exit });
-    };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-    void exit.then((code) => reject(new Error(`the server exited (${code}) before it was ready:\n${output.join('')}`)));
-  });
+/** The built server through the shared starter (test/server-process.ts). */
+async function start(env: Record<string, string>): Promise<Running> {
+  const process_ = startServerProcess(env);
+  return { child: process_.child, baseUrl: await process_.ready, log: process_.log, exit: process_.exited.then(({ code }) => code) };
 }
 
 interface Answer {
@@ -78,14 +64,6 @@ function nodeChildren(pid: number): number[] {
     });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -160,7 +138,7 @@ describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
       return new Set(batch.map((answer) => answer.worker)).size === 2 ? batch : undefined;
     });
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
-    expect(server.output.join('')).toMatch(new RegExp(`Worker ${victim} exited \\(signal SIGKILL\\); starting a new one in 500 ms`));
+    expect(server.log()).toMatch(new RegExp(`Worker ${victim} exited \\(signal SIGKILL\\); starting a new one in 500 ms`));
   });
 
   it('stops every worker on SIGTERM and exits 0', async () => {
@@ -183,10 +161,10 @@ describe('WEB_CONCURRENCY=2 with the embedded PostgreSQL', { timeout: 90_000 }, 
 
   it('is started and migrated once by the primary, and stopped once after the workers', async () => {
     const server = await start({ DATA_DIR: dataDir, WEB_CONCURRENCY: '2', PORT: String(await freePort()) });
-    const log = () => server.output.join('');
+    const log = () => server.log();
     expect(log().match(/embedded PostgreSQL on/g)).toHaveLength(1);
     expect(log().match(/Applied migrations/g)).toHaveLength(1);
-    const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = postmasterPid(dataDir)!;
     expect(alive(postmaster)).toBe(true);
 
     const registered = await request(server.baseUrl, '/graphql', {

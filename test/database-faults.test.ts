@@ -10,27 +10,12 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedPassword, embeddedUrl } from '../src/database/embedded';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/database';
-import { graphqlAt, startServerProcess, type ServerProcess } from './server-process';
+import { alive, graphqlAt, postmasterPid, startServerProcess, type ServerProcess } from './server-process';
 
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { id username } }';
 const WRITERS = 8;
 
-function postmasterPid(dataDir: string): number | undefined {
-  try {
-    return Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return undefined;
-  }
-}
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the embedded PostgreSQL killed under a write load', { timeout: 120_000 }, () => {
   let dataDir: string;

@@ -71,6 +71,25 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
   };
 }
 
+/** The embedded PostgreSQL's pid, from its postmaster.pid under DATA_DIR; undefined while there is none. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 only asks). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function graphqlAt(
   baseUrl: string,
   query: string,

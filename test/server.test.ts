@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../src/database/embedded';
+import { postmasterPid as runningPostmaster } from './server-process';
 
 const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'server.js');
@@ -100,8 +101,11 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The running postmaster's pid (the file must be there). */
 function postmasterPid(dataDir: string): number {
-  return Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pid = runningPostmaster(dataDir);
+  if (pid === undefined) throw new Error(`no postmaster.pid under ${dataDir}`);
+  return pid;
 }
 
 const postgresPids = new Set<number>();

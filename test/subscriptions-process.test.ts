@@ -3,52 +3,35 @@
  * (WEB_CONCURRENCY=2, one LISTEN connection each), and the graceful shutdown (work in flight finishes, then
  * every socket closes with 1001).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { freePort } from '../src/database/embedded';
 import { initOrm } from '../src/database/orm';
+import { startServerProcess } from './server-process';
 import { createTestDatabase, makeUser, tokenOf } from './utils';
 import { openSocket, runOnce, subscribe, type Subscription, type TestSocket } from './ws-client';
 
-// The built server, as users start it: `npm test` builds first.
-const SERVER = path.resolve(__dirname, '..', 'dist', 'src', 'server.js');
 const PRODUCT_CHANGED = 'subscription { productChanged { kind product { id name } } }';
 
 interface Running {
   child: ChildProcess;
   baseUrl: string;
   wsUrl: string;
-  output: string[];
+  /** stdout and stderr so far. */
+  log(): string;
   exit: Promise<number | null>;
 }
 
 const running: Running[] = [];
 
-function start(env: Record<string, string>): Promise<Running> {
-  if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', BCRYPT_ROUNDS: '4', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const watch = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const ready = output.join('').match(/ready at (http:\/\/[^/\s]+)\/graphql/);
-      if (ready) {
-        const server = { child, baseUrl: ready[1], wsUrl: `${ready[1].replace(/^http/, 'ws')}/graphql`, output, exit };
-        running.push(server);
-        resolve(server);
-      }
-    };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-    void exit.then((code) => reject(new Error(`the server exited (${code}) before it was ready:\n${output.join('')}`)));
-  });
+/** The built server through the shared starter (test/server-process.ts), kept for the end of the file. */
+async function start(env: Record<string, string>): Promise<Running> {
+  const process_ = startServerProcess(env);
+  const baseUrl = await process_.ready;
+  const server = { child: process_.child, baseUrl, wsUrl: `${baseUrl.replace(/^http/, 'ws')}/graphql`, log: process_.log, exit: process_.exited.then(({ code }) => code) };
+  running.push(server);
+  return server;
 }
 
 async function graphql(baseUrl: string, query: string, token?: string, variables?: Record<string, unknown>) {
@@ -187,7 +170,7 @@ describe('graceful shutdown of one process', () => {
       )).length ? true : undefined));
 
       server.child.kill('SIGTERM');
-      await until(async () => (server.output.join('').includes('SIGTERM received') ? true : undefined));
+      await until(async () => (server.log().includes('SIGTERM received') ? true : undefined));
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(closedEarly).toBe(false);
 
