@@ -25,6 +25,8 @@ import { LiveHub } from './realtime/hub';
 import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { observabilityPlugin } from './observe/requests';
+import { httpClient } from './security/client';
+import { mutationTrailPlugin } from './security/mutation-trail';
 
 export interface App {
   express: express.Express;
@@ -68,6 +70,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
       databaseOutagePlugin,
       wwwAuthenticatePlugin(settings.authKeyword),
       recordTokenUsePlugin,
+      mutationTrailPlugin,
       observabilityPlugin,
     ],
   });
@@ -115,7 +118,10 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     express.json({ limit: '100kb' }),
     limits.httpMiddleware,
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
+      context: async ({ req }) => {
+        const ip = req.ip ?? req.socket.remoteAddress ?? '';
+        return createContext(req.headers.authorization, ip, httpClient({ ip, headers: req.headers, body: req.body }));
+      },
     }),
   ];
   // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express

@@ -21,6 +21,7 @@ import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
 import { lookupToken, type AuthToken, type DrfTokenRow, type LoginTokenRow, type TokenUse, type UserRow } from './authtoken/token-store';
 import { User } from './users/user.entity';
+import type { ClientInfo } from './security/client';
 
 export interface Authenticated {
   user: User;
@@ -60,19 +61,21 @@ export type AuthenticationSettings = Pick<Settings, 'authKeyword' | 'loginTokens
  *
  * `em` lends its connection pool for the lookup. The user and token are registered on `em`, or on the
  * EntityManager that `requestEm` returns, called only once the token is valid: the context passes a fork
- * there, so a 401 costs no fork. A valid key costs one query.
+ * there, so a 401 costs no fork. A valid key costs one query. `client` is who presented the key, for the
+ * security log's TOKEN_EXPIRED.
  */
 export async function authenticate(
   em: EntityManager,
   header: string | undefined,
   settings: AuthenticationSettings,
   requestEm: () => EntityManager = () => em,
+  client: ClientInfo | null = null,
 ): Promise<Authenticated | null> {
   const parsed = parseAuthorizationHeader(header, settings.authKeyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
   const policy = settings.loginTokens;
-  const found = await lookupToken(em, parsed.key, policy);
+  const found = await lookupToken(em, parsed.key, policy, client);
   if (found.kind === 'unknown') throw new AuthenticationFailed(INVALID_TOKEN);
   if (found.kind === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.

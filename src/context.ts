@@ -13,6 +13,7 @@ import type { Settings } from './settings';
 import { recordTokenUse, type AuthToken } from './authtoken/token-store';
 import type { LoginToken } from './authtoken/login-token.entity';
 import type { User } from './users/user.entity';
+import type { ClientInfo } from './security/client';
 
 export interface Context {
   /** A fork of the ORM's EntityManager: one identity map per request. */
@@ -24,6 +25,8 @@ export interface Context {
   settings: Settings;
   /** The client address (behind a proxy on loopback, the X-Forwarded-For client). */
   ip: string;
+  /** The client as the security log records it (address, User-Agent, request id, operation name), read lazily. */
+  client: ClientInfo;
 }
 
 const AUTHENTICATED = Symbol('authenticated');
@@ -42,6 +45,7 @@ class OperationContext implements Context {
     authenticated: Authenticated | null,
     public settings: Settings,
     public ip: string,
+    public client: ClientInfo,
   ) {
     this[AUTHENTICATED] = authenticated;
     this.user = authenticated?.user ?? null;
@@ -56,23 +60,27 @@ class OperationContext implements Context {
  * A context for one operation of an already authenticated caller: the WebSocket transport authenticates a
  * socket once, at connection_init, and builds each operation's context here (src/realtime/websocket.ts).
  */
-export function makeContext(em: EntityManager, authenticated: Authenticated | null, settings: Settings, ip: string): Context {
-  return new OperationContext(em, authenticated, settings, ip);
+export function makeContext(em: EntityManager, authenticated: Authenticated | null, settings: Settings, ip: string, client: ClientInfo): Context {
+  return new OperationContext(em, authenticated, settings, ip, client);
 }
 
 export function contextFactory(orm: MikroORM, settings: Settings) {
-  return async function createContext(authorization: string | undefined, ip: string): Promise<Context> {
+  return async function createContext(authorization: string | undefined, ip: string, client: ClientInfo = bareClient(ip)): Promise<Context> {
     try {
       let em: EntityManager | undefined;
       // The lookup borrows the root EntityManager's pool; the fork is made only for a valid token (or
       // below, for an anonymous request), so a 401 costs none.
-      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()));
-      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip);
+      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()), client);
+      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip, client);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;
     }
   };
+}
+
+function bareClient(ip: string): ClientInfo {
+  return { ip: ip || null, userAgent: null, requestId: null, operation: null };
 }
 
 // Fields that read the token without using it: an operation asking only these records no use.

@@ -88,6 +88,10 @@ export const logger = {
     level = next;
     if (json) json.level = next;
   },
+  /** True with LOG_FORMAT=json, where some records (the security log's) are also written as lines. */
+  isJson(): boolean {
+    return json !== undefined && ORDER[level] >= ORDER.info;
+  },
   isEnabled(wanted: Exclude<LogLevel, 'silent'>): boolean {
     return ORDER[level] >= ORDER[wanted];
   },

@@ -14,6 +14,7 @@ import { deleteLoginTokenById, deleteTokenByKey } from '../authtoken/token-store
 import { createUserAsStaff, searchLoginTokens, searchTokens, searchUsers, setPasswordAsStaff, setUserActive } from './admin.service';
 import { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
 import { PageArgs, pageOf } from '../pagination';
+import { callerOf } from '../security/caller';
 
 
 @Authorized(Role.STAFF)
@@ -48,22 +49,22 @@ export class AdminResolver {
   createToken(
     @Arg('username', () => String) username: string,
     @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
-    @Ctx() { em, settings }: Context,
+    @Ctx() context: Context,
   ): Promise<Token> {
-    return createUserToken(em, username.trim(), reset ?? false, settings.djangoDatabase);
+    return createUserToken(context.em, username.trim(), reset ?? false, context.settings.djangoDatabase, callerOf(context));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
-  deleteToken(@Arg('key', () => String) key: string, @Ctx() { em }: Context): Promise<boolean> {
-    return deleteTokenByKey(em, key);
+  deleteToken(@Arg('key', () => String) key: string, @Ctx() context: Context): Promise<boolean> {
+    return deleteTokenByKey(context.em, key, { caller: callerOf(context) });
   }
 
   @ChecksPassword()
   @Mutation(() => User, {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })
-  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em, user, settings }: Context): Promise<User> {
-    return createUserAsStaff(em, user!, input, settings);
+  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() context: Context): Promise<User> {
+    return createUserAsStaff(context.em, context.user!, input, context.settings, callerOf(context));
   }
 
   @Mutation(() => User, {
@@ -74,9 +75,9 @@ export class AdminResolver {
   setUserActive(
     @Arg('id', () => ID) id: string,
     @Arg('active', () => Boolean) active: boolean,
-    @Ctx() { em, user }: Context,
+    @Ctx() context: Context,
   ): Promise<User> {
-    return setUserActive(em, user!, id, active);
+    return setUserActive(context.em, context.user!, id, active, callerOf(context));
   }
 
   @Query(() => LoginTokenPage, {
@@ -94,8 +95,8 @@ export class AdminResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })
-  deleteLoginToken(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
-    return deleteLoginTokenById(em, id);
+  deleteLoginToken(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<boolean> {
+    return deleteLoginTokenById(context.em, id, { caller: callerOf(context) });
   }
 
   @ChecksPassword()
@@ -107,8 +108,8 @@ export class AdminResolver {
   setPassword(
     @Arg('id', () => ID) id: string,
     @Arg('password', () => String) password: string,
-    @Ctx() { em, user, settings }: Context,
+    @Ctx() context: Context,
   ): Promise<boolean> {
-    return setPasswordAsStaff(em, user!, id, password, settings);
+    return setPasswordAsStaff(context.em, context.user!, id, password, context.settings, callerOf(context));
   }
 }

@@ -19,6 +19,8 @@ import { LoginToken } from '../authtoken/login-token.entity';
 import { tokenKeyOf } from '../authtoken/token-store';
 import { parseId } from '../validation';
 import { searchPattern } from './admin.search';
+import { SecurityEventType } from '../security/event-types';
+import { recordSecurityEvents, type Caller } from '../security/security-log';
 import type { CreateUserInput } from './admin.types';
 
 
@@ -88,32 +90,49 @@ function mayManage(actor: User, target: { isStaff: boolean; isSuperuser: boolean
   return actor.isSuperuser || (!target.isStaff && !target.isSuperuser);
 }
 
+/** A staff rule refused the caller: PERMISSION_DENIED in the security log, then 403. */
+async function denied(em: EntityManager, caller: Caller, message: string): Promise<never> {
+  await recordSecurityEvents(em, caller, [{ type: SecurityEventType.PERMISSION_DENIED, detail: { reason: message } }]);
+  throw new PermissionDenied(message);
+}
+
 /** Staff create ordinary users; only a superuser creates staff or superusers. */
-export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, passwords: PasswordPolicy): Promise<User> {
+export async function createUserAsStaff(em: EntityManager, actor: User, input: CreateUserInput, passwords: PasswordPolicy, caller: Caller): Promise<User> {
   const isSuperuser = input.isSuperuser ?? false;
   // As createsuperuser does: a superuser is staff too, or Django's admin would not let them in.
   const isStaff = (input.isStaff ?? false) || isSuperuser;
   if (!mayManage(actor, { isStaff, isSuperuser })) {
-    throw new PermissionDenied('Only a superuser may create staff or superuser accounts.');
+    return denied(em, caller, 'Only a superuser may create staff or superuser accounts.');
   }
-  return createUser(em, input, passwords, { isStaff, isSuperuser, isActive: input.isActive ?? true });
+  return createUser(em, input, passwords, { isStaff, isSuperuser, isActive: input.isActive ?? true }, { caller, type: SecurityEventType.USER_CREATED });
 }
 
 /**
  * (De)activates a user. An inactive user's token answers 401 `User inactive or deleted.` from the next
  * request on (authentication reads is_active every time), yet is kept, so reactivation restores access.
  */
-export async function setUserActive(em: EntityManager, actor: User, rawId: string, active: boolean): Promise<User> {
+export async function setUserActive(em: EntityManager, actor: User, rawId: string, active: boolean, caller: Caller): Promise<User> {
   const id = parseId(rawId);
   const user = await em.findOne(User, { id });
   if (!user) throw new NotFound('No User matches the given query.');
-  if (!mayManage(actor, user)) throw new PermissionDenied('Only a superuser may change a staff or superuser account.');
+  if (!mayManage(actor, user)) return denied(em, caller, CHANGE_STAFF);
   // Locking oneself out of the admin is never what was meant; another admin can still do it.
   if (user.id === actor.id && !active) throw new ValidationError('id: You cannot deactivate your own account.', 'id');
   user.isActive = active;
-  await em.flush();
+  // The change and its event commit together.
+  await em.begin();
+  try {
+    await em.flush();
+    await recordSecurityEvents(em, caller, [{ type: active ? SecurityEventType.USER_ACTIVATED : SecurityEventType.USER_DEACTIVATED, userId: user.id }]);
+    await em.commit();
+  } catch (error) {
+    await em.rollback();
+    throw error;
+  }
   return user;
 }
+
+const CHANGE_STAFF = 'Only a superuser may change a staff or superuser account.';
 
 /**
  * Sets a user's password (Django admin's password form) and deletes all of that user's tokens, so every
@@ -126,13 +145,14 @@ export async function setPasswordAsStaff(
   rawId: string,
   password: string,
   passwords: PasswordPolicy,
+  caller: Caller,
 ): Promise<true> {
   const id = parseId(rawId);
   validatePassword(password);
   const user = await em.findOne(User, { id });
   if (!user) throw new NotFound('No User matches the given query.');
-  if (!mayManage(actor, user)) throw new PermissionDenied('Only a superuser may change a staff or superuser account.');
-  await setPasswordHash(em, user.id, await hashPassword(password, passwords), undefined, true);
+  if (!mayManage(actor, user)) return denied(em, caller, CHANGE_STAFF);
+  await setPasswordHash(em, user.id, await hashPassword(password, passwords), undefined, true, { caller, type: SecurityEventType.PASSWORD_SET });
   return true;
 }
 

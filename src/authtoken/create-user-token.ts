@@ -8,6 +8,7 @@ import { ValidationError } from '../errors';
 import { usernameMatches } from '../users/credentials';
 import { Token } from './token.entity';
 import { getOrCreateToken, regenerateToken } from './token-store';
+import type { Caller } from '../security/security-log';
 
 /** The username names no user. DRF's command wording; in the API a BAD_USER_INPUT on `username`. */
 export class UnknownUser extends ValidationError {
@@ -16,12 +17,14 @@ export class UnknownUser extends ValidationError {
   }
 }
 
-export async function createUserToken(em: EntityManager, username: string, reset = false, djangoDatabase = false): Promise<Token> {
+export async function createUserToken(em: EntityManager, username: string, reset = false, djangoDatabase = false, caller?: Caller): Promise<Token> {
   // The username matches as logins match it: regardless of case, or exactly on a Django database.
   const [row] = await em
     .getConnection()
     .execute<{ id: number }[]>(`select id from auth_user u where ${usernameMatches(djangoDatabase)}`, [username]);
   if (!row) throw new UnknownUser(username);
-  const key = reset ? await regenerateToken(em, row.id) : await getOrCreateToken(em, row.id);
+  // TOKEN_CREATED (and TOKEN_REVOKED for a replaced key) in the write's transaction.
+  const audit = caller && { caller };
+  const key = reset ? await regenerateToken(em, row.id, audit) : await getOrCreateToken(em, row.id, audit);
   return em.findOneOrFail(Token, { key }, { populate: ['user'], refresh: true });
 }

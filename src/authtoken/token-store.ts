@@ -21,6 +21,9 @@ import { DRF_KEY_LENGTH, digestOf, digestsMatch, generateKey, generateLoginToken
 import { LoginToken } from './login-token.entity';
 import { Token } from './token.entity';
 import { requireMaxLength, requireNotBlank } from '../validation';
+import type { ClientInfo } from '../security/client';
+import { SecurityEventType } from '../security/event-types';
+import { MAX_EVENTS_PER_STATEMENT, recordSecurityEvents, writeWithEvents, type Audit, type SecurityEventInput, type TokenRef } from '../security/security-log';
 
 /** What a request authenticated with: a DRF token or a login token (DRF's `request.auth`). */
 export type AuthToken = Token | LoginToken;
@@ -35,56 +38,82 @@ function affected(result: unknown): number {
 // ---------------------------------------------------------------------------------------------------------
 // DRF tokens
 
+// The token the subscriber made for each user it saw created, for the security log's TOKEN_CREATED.
+const madeFor = new WeakMap<User, Token>();
+
 /** A new Token entity for `user`, for the subscriber to add to the flush that creates the user. */
 export function newToken(em: AnyEntityManager, user: User): Token {
-  return em.create(Token, { key: generateKey(), user });
+  const token = em.create(Token, { key: generateKey(), user });
+  madeFor.set(user, token);
+  return token;
+}
+
+/** The token newToken() made for this user, if it did. */
+export function tokenMadeFor(user: User): Token | undefined {
+  return madeFor.get(user);
+}
+
+/** A DRF key as the security log names it. */
+function drfRef(key: string): TokenRef {
+  return { kind: 'AUTHTOKEN', key: tokenKeyOf(key) };
+}
+
+function tokenEvent(type: SecurityEventType, userId: number, token: TokenRef): SecurityEventInput {
+  return { type, userId, detail: { tokenKind: token.kind, tokenKey: token.key } };
 }
 
 /**
  * Get-or-create in one statement: inserts a fresh key unless the user already has one, then returns
- * whichever exists. Two concurrent calls both answer with the same key.
+ * whichever exists. Two concurrent calls both answer with the same key. With an audit, a key made here is
+ * a TOKEN_CREATED event in the same transaction.
  */
-export async function getOrCreateToken(em: EntityManager, userId: number): Promise<string> {
-  // A statement that loses the race waits on the winner's insert, does nothing, and then cannot see the
-  // winner's row: its snapshot predates that commit, so it returns no row. Running it again takes a new
-  // snapshot, which does. (Without this, concurrent first logins failed with "reading 'key'".)
-  for (let attempt = 0; ; attempt += 1) {
-    const rows = await em.execute<{ key: string }[]>(
-      `with inserted as (
-         insert into authtoken_token (key, user_id, created) values (?, ?, now())
-         on conflict (user_id) do nothing
-         returning key
-       )
-       select key from inserted
-       union all
-       select key from authtoken_token where user_id = ?
-       limit 1`,
-      [generateKey(), userId, userId],
-    );
-    if (rows[0]) return rows[0].key;
-    if (attempt === 2) throw new Error(`No token could be created or found for user ${userId}.`);
-  }
-}
-
-/** Replaces the user's token with a new key; the old key stops working when this commits. */
-export async function regenerateToken(em: EntityManager, userId: number): Promise<string> {
-  return em.transactional(async (tx) => {
-    const run = (sql: string, values: unknown[]) => tx.execute(sql, values, 'run');
-    await run('delete from authtoken_token where user_id = ?', [userId]);
-    const key = generateKey();
-    await run('insert into authtoken_token (key, user_id, created) values (?, ?, now())', [key, userId]);
-    return key;
+export async function getOrCreateToken(em: EntityManager, userId: number, audit?: Audit<string>): Promise<string> {
+  return writeWithEvents(em, audit, async (tx) => {
+    // A statement that loses the race waits on the winner's insert, does nothing, and then cannot see the
+    // winner's row: its snapshot predates that commit, so it returns no row. Running it again takes a new
+    // snapshot, which does (each statement has its own in READ COMMITTED, in a transaction too). Without
+    // this, concurrent first logins failed with "reading 'key'".
+    for (let attempt = 0; ; attempt += 1) {
+      const rows = await tx.execute<{ key: string; created: boolean }[]>(
+        `with inserted as (
+           insert into authtoken_token (key, user_id, created) values (?, ?, now())
+           on conflict (user_id) do nothing
+           returning key
+         )
+         select key, true as created from inserted
+         union all
+         select key, false as created from authtoken_token where user_id = ?
+         limit 1`,
+        [generateKey(), userId, userId],
+      );
+      if (rows[0]) return [rows[0].key, rows[0].created ? [tokenEvent(SecurityEventType.TOKEN_CREATED, userId, drfRef(rows[0].key))] : []];
+      if (attempt === 2) throw new Error(`No token could be created or found for user ${userId}.`);
+    }
   });
 }
 
+/** Replaces the user's token with a new key; the old key stops working when this commits. */
+export async function regenerateToken(em: EntityManager, userId: number, audit?: Audit<string>): Promise<string> {
+  const replace = async (tx: EntityManager): Promise<[string, SecurityEventInput[]]> => {
+    const old = await tx.execute<{ key: string }[]>('delete from authtoken_token where user_id = ? returning key', [userId]);
+    const key = generateKey();
+    await tx.execute('insert into authtoken_token (key, user_id, created) values (?, ?, now())', [key, userId], 'run');
+    const events = old.map((row) => tokenEvent(SecurityEventType.TOKEN_REVOKED, userId, drfRef(row.key)));
+    return [key, [...events, tokenEvent(SecurityEventType.TOKEN_CREATED, userId, drfRef(key))]];
+  };
+  return audit ? writeWithEvents(em, audit, replace) : em.transactional(async (tx) => (await replace(tx))[0]);
+}
+
 /** Deletes a DRF token by its key (the admin); NOT_FOUND when there is none. */
-export async function deleteTokenByKey(em: EntityManager, rawKey: string): Promise<true> {
+export async function deleteTokenByKey(em: EntityManager, rawKey: string, audit?: Audit<true>): Promise<true> {
   const key = rawKey.trim();
   requireNotBlank(key, 'key');
   requireMaxLength(key, DRF_KEY_LENGTH, 'key');
-  const deleted = await em.nativeDelete(Token, { key });
-  if (deleted === 0) throw new NotFound('No Token matches the given query.');
-  return true;
+  return writeWithEvents(em, audit, async (tx) => {
+    const deleted = await tx.execute<{ user_id: number }[]>('delete from authtoken_token where key = ? returning user_id', [key]);
+    if (deleted.length === 0) throw new NotFound('No Token matches the given query.');
+    return [true, [tokenEvent(SecurityEventType.TOKEN_REVOKED, deleted[0].user_id, drfRef(key))]];
+  });
 }
 
 const BACKFILL_BATCH = 5000;
@@ -146,7 +175,20 @@ export async function createLoginToken(
   userId: number,
   name: string,
   policy: LoginTokenSettings,
+  audit?: Audit<IssuedLoginToken>,
 ): Promise<IssuedLoginToken> {
+  return writeWithEvents(em, audit, async (tx) => {
+    const issued = await insertLoginToken(tx, userId, name, policy);
+    return [issued, [tokenEvent(SecurityEventType.TOKEN_CREATED, userId, loginRef(issued.token))]];
+  });
+}
+
+/** A login token as the security log names it. */
+export function loginRef(token: string): TokenRef {
+  return { kind: 'LOGIN', key: tokenKeyOf(token) };
+}
+
+async function insertLoginToken(em: EntityManager, userId: number, name: string, policy: LoginTokenSettings): Promise<IssuedLoginToken> {
   const fresh = generateLoginToken(policy.prefix);
   const expiry = [policy.ttl, policy.ttl, policy.autoRefreshMaxTtl, policy.ttl];
   const insert = (tx: EntityManager) =>
@@ -180,47 +222,83 @@ export function listLoginTokens(em: EntityManager, userId: number): Promise<Logi
   );
 }
 
+const LOGIN_TOKEN_ID = /^\d{1,18}$/;
+
 /** Deletes one of the user's own login tokens (`revokeToken`); NOT_FOUND for another user's or an unknown id. */
-export async function revokeLoginToken(em: EntityManager, userId: number, id: string): Promise<true> {
-  const deleted = /^\d{1,18}$/.test(id)
-    ? affected(await em.execute('delete from authtoken_login_token where id = ? and user_id = ?', [id, userId], 'run'))
-    : 0;
-  if (deleted === 0) throw new NotFound('No AuthToken matches the given query.');
-  return true;
+export async function revokeLoginToken(em: EntityManager, userId: number, id: string, audit?: Audit<true>): Promise<true> {
+  return deleteLoginTokens(em, 'id = ? and user_id = ?', [id, userId], LOGIN_TOKEN_ID.test(id), audit);
 }
 
 /** Deletes any login token by id (the admin); NOT_FOUND when there is none. */
-export async function deleteLoginTokenById(em: EntityManager, id: string): Promise<true> {
-  const deleted = /^\d{1,18}$/.test(id) ? affected(await em.execute('delete from authtoken_login_token where id = ?', [id], 'run')) : 0;
-  if (deleted === 0) throw new NotFound('No AuthToken matches the given query.');
-  return true;
+export async function deleteLoginTokenById(em: EntityManager, id: string, audit?: Audit<true>): Promise<true> {
+  return deleteLoginTokens(em, 'id = ?', [id], LOGIN_TOKEN_ID.test(id), audit);
 }
 
-/** Deletes the token a request authenticated with (`logout`). Returns whether it was still there. */
-export async function deleteToken(em: EntityManager, token: AuthToken): Promise<boolean> {
+async function deleteLoginTokens(em: EntityManager, where: string, values: unknown[], valid: boolean, audit?: Audit<true>): Promise<true> {
+  if (!valid) throw new NotFound('No AuthToken matches the given query.');
+  return writeWithEvents(em, audit, async (tx) => {
+    const deleted = await tx.execute<{ user_id: number; token_key: string }[]>(
+      `delete from authtoken_login_token where ${where} returning user_id, token_key`,
+      values,
+    );
+    if (deleted.length === 0) throw new NotFound('No AuthToken matches the given query.');
+    return [true, deleted.map((row) => tokenEvent(SecurityEventType.TOKEN_REVOKED, row.user_id, { kind: 'LOGIN', key: row.token_key }))];
+  });
+}
+
+/**
+ * Deletes the token a request authenticated with (`logout`). Returns whether it was still there. The
+ * audit's events (LOGOUT) are for the caller to name: the deleted token is the caller's own.
+ */
+export async function deleteToken(em: EntityManager, token: AuthToken, audit?: Audit<boolean>): Promise<boolean> {
   const [sql, value] = token instanceof LoginToken ? ['delete from authtoken_login_token where id = ?', token.id] : ['delete from authtoken_token where key = ?', token.key];
-  return affected(await em.execute(sql, [value], 'run')) > 0;
+  return writeWithEvents(em, audit, async (tx) => [affected(await tx.execute(sql, [value], 'run')) > 0, []]);
 }
 
 /**
  * Deletes every token of the user, DRF and login tokens alike, except `keep` (the one in use, for a password
- * change). Returns how many went. One statement, so a concurrent login sees all or none of it.
+ * change). Returns how many went. One statement, so a concurrent login sees all or none of it. With an
+ * audit, one TOKEN_REVOKED event per token.
  */
-export async function deleteTokensOfUser(em: EntityManager, userId: number, keep?: AuthToken | null): Promise<number> {
+export async function deleteTokensOfUser(em: EntityManager, userId: number, keep?: AuthToken | null, audit?: Audit<number>): Promise<number> {
   const keepKey = keep instanceof Token ? keep.key : null;
   const keepId = keep instanceof LoginToken ? keep.id : null;
-  const [row] = await em.execute<{ n: number }[]>(
-    `with drf as (delete from authtoken_token where user_id = ? and key is distinct from ? returning 1),
-          login as (delete from authtoken_login_token where user_id = ? and id is distinct from ?::bigint returning 1)
-     select (select count(*)::int from drf) + (select count(*)::int from login) as n`,
-    [userId, keepKey, userId, keepId],
-  );
-  return row.n;
+  return writeWithEvents(em, audit, async (tx) => {
+    const rows = await tx.execute<{ kind: TokenRef['kind']; key: string }[]>(
+      `with drf as (delete from authtoken_token where user_id = ? and key is distinct from ? returning key),
+            login as (delete from authtoken_login_token where user_id = ? and id is distinct from ?::bigint returning token_key)
+       select 'AUTHTOKEN' as kind, left(key, 15) as key from drf
+       union all
+       select 'LOGIN' as kind, token_key as key from login`,
+      [userId, keepKey, userId, keepId],
+    );
+    return [rows.length, rows.map((row) => tokenEvent(SecurityEventType.TOKEN_REVOKED, userId, { kind: row.kind, key: row.key }))];
+  });
 }
 
-/** Deletes expired login tokens (`manage cleartokens`, knox's periodic clean-up); returns how many. */
-export async function clearExpiredTokens(em: EntityManager): Promise<number> {
-  return affected(await em.execute('delete from authtoken_login_token where expiry <= now()', [], 'run'));
+const CLEAR_BATCH = MAX_EVENTS_PER_STATEMENT;
+
+/**
+ * Deletes expired login tokens (`manage cleartokens`, knox's periodic clean-up); returns how many. With an
+ * audit, in batches, each one transaction with its TOKEN_REVOKED events (one per token).
+ */
+export async function clearExpiredTokens(em: EntityManager, audit?: Audit<number>): Promise<number> {
+  if (!audit) return affected(await em.execute('delete from authtoken_login_token where expiry <= now()', [], 'run'));
+  let cleared = 0;
+  for (;;) {
+    const batch = await writeWithEvents(em, audit, async (tx) => {
+      const rows = await tx.execute<{ user_id: number; token_key: string }[]>(
+        `delete from authtoken_login_token where id in (
+           select id from authtoken_login_token where expiry <= now() order by id limit ? for update skip locked
+         ) returning user_id, token_key`,
+        [CLEAR_BATCH],
+      );
+      const events = rows.map((row) => ({ ...tokenEvent(SecurityEventType.TOKEN_REVOKED, row.user_id, { kind: 'LOGIN' as const, key: row.token_key }), detail: { tokenKind: 'LOGIN', tokenKey: row.token_key, reason: 'expired' } }));
+      return [rows.length, events];
+    });
+    cleared += batch;
+    if (batch < CLEAR_BATCH) return cleared;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -299,7 +377,7 @@ const RECORD_USE = 'update "authtoken_login_token" set "last_used" = $2, "expiry
  *
  * `em` only lends its connection pool: no entity is made, so a request that fails here needs no fork.
  */
-export async function lookupToken(em: EntityManager, key: string, policy: LoginTokenSettings): Promise<Lookup> {
+export async function lookupToken(em: EntityManager, key: string, policy: LoginTokenSettings, client: ClientInfo | null = null): Promise<Lookup> {
   if (isDrfKey(key)) {
     const [row] = await queryRows<DrfTokenRow>(em, DRF_TOKEN_QUERY, [key]);
     return row ? { kind: 'drf', row } : { kind: 'unknown' };
@@ -311,6 +389,9 @@ export async function lookupToken(em: EntityManager, key: string, policy: LoginT
   if (!row) return { kind: 'unknown' };
   if (row.expired) {
     await queryRows(em, DELETE_EXPIRED, [row.id]);
+    await recordSecurityEvents(em, { client, userId: row.id, token: { kind: 'LOGIN', key: row.login_token_key } }, [
+      { type: SecurityEventType.TOKEN_EXPIRED },
+    ]);
     return { kind: 'expired' };
   }
   return { kind: 'login', row, write: row.is_active ? dueWrite(em, row, policy) : null };

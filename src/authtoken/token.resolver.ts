@@ -9,10 +9,9 @@ import { loginThrottle } from '../users/credentials';
 import { User } from '../users/user.entity';
 import { LoginToken } from './login-token.entity';
 import { LoginPayload, ObtainAuthTokenPayload, TokenInfo, TokenKind } from './token.types';
-import { login, obtainAuthToken, type IssuedToken } from './token.service';
+import { login, logout, logoutAll, obtainAuthToken, type IssuedToken } from './token.service';
+import { callerOf } from '../security/caller';
 import {
-  deleteToken,
-  deleteTokensOfUser,
   describeToken,
   isCurrentToken,
   listLoginTokens,
@@ -38,7 +37,7 @@ export class TokenResolver {
     @Ctx() context: Context,
   ): Promise<ObtainAuthTokenPayload> {
     const { em, settings } = context;
-    return payload(await obtainAuthToken(em, username, password, settings, loginThrottle(context)));
+    return payload(await obtainAuthToken(em, username, password, settings, loginThrottle(context), callerOf(context)));
   }
 
   @ChecksPassword()
@@ -55,14 +54,15 @@ export class TokenResolver {
     @Ctx() context: Context,
   ): Promise<LoginPayload> {
     const { em, settings } = context;
-    const issued = await login(em, username, password, name, settings, loginThrottle(context));
+    const issued = await login(em, username, password, name, settings, loginThrottle(context), callerOf(context));
     return { token: issued.token, tokenId: issued.id, expiry: issued.expiry, user: await em.findOneOrFail(User, issued.userId) };
   }
 
   @Authorized()
   @Mutation(() => ObtainAuthTokenPayload, { description: "Replaces the caller's token; the old key stops working at once." })
-  async regenerateToken(@Ctx() { em, user }: Context): Promise<ObtainAuthTokenPayload> {
-    const key = await regenerateToken(em, user!.id);
+  async regenerateToken(@Ctx() context: Context): Promise<ObtainAuthTokenPayload> {
+    const { em, user } = context;
+    const key = await regenerateToken(em, user!.id, { caller: callerOf(context) });
     return payload({ token: key, userId: user!.id, email: user!.email });
   }
 
@@ -72,14 +72,14 @@ export class TokenResolver {
       'Deletes the token that authenticated this call (the DRF token or a login token). The next ' +
       'obtainAuthToken issues a new DRF token.',
   })
-  async logout(@Ctx() { em, auth }: Context): Promise<boolean> {
-    return deleteToken(em, auth!);
+  async logout(@Ctx() context: Context): Promise<boolean> {
+    return logout(context.em, context.auth!, callerOf(context));
   }
 
   @Authorized()
   @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall); returns how many." })
-  logoutAll(@Ctx() { em, user }: Context): Promise<number> {
-    return deleteTokensOfUser(em, user!.id);
+  logoutAll(@Ctx() context: Context): Promise<number> {
+    return logoutAll(context.em, context.user!.id, callerOf(context));
   }
 
   @Authorized()
@@ -92,8 +92,8 @@ export class TokenResolver {
   @Mutation(() => Boolean, {
     description: "Deletes one of the caller's login tokens. Another user's or an unknown id is NOT_FOUND.",
   })
-  revokeToken(@Arg('id', () => ID) id: string, @Ctx() { em, user }: Context): Promise<boolean> {
-    return revokeLoginToken(em, user!.id, id);
+  revokeToken(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<boolean> {
+    return revokeLoginToken(context.em, context.user!.id, id, { caller: callerOf(context) });
   }
 
   @Authorized()

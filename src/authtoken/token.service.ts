@@ -6,7 +6,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LoginTokenSettings } from '../settings';
 import { checkCredentials, type CredentialSettings, type LoginThrottle } from '../users/credentials';
-import { createLoginToken, getOrCreateToken, type IssuedLoginToken } from './token-store';
+import { createLoginToken, deleteToken, deleteTokensOfUser, getOrCreateToken, loginRef, tokenKeyOf, type AuthToken, type IssuedLoginToken } from './token-store';
+import { SecurityEventType } from '../security/event-types';
+import type { Caller, SecurityEventInput, TokenRef } from '../security/security-log';
 import { requireMaxLength, requireNoControlCharacters } from '../validation';
 
 export interface IssuedToken {
@@ -22,9 +24,16 @@ export async function obtainAuthToken(
   password: string,
   settings: CredentialSettings,
   throttle?: LoginThrottle,
+  caller?: Caller,
 ): Promise<IssuedToken> {
-  const user = await checkCredentials(em, username, password, settings, throttle);
-  return { token: await getOrCreateToken(em, user.id), userId: user.id, email: user.email };
+  const user = await checkCredentials(em, username, password, settings, throttle, { caller });
+  const audit = caller && { caller, events: (key: string) => [loginSucceeded(user.id, { kind: 'AUTHTOKEN' as const, key: tokenKeyOf(key) })] };
+  return { token: await getOrCreateToken(em, user.id, audit), userId: user.id, email: user.email };
+}
+
+/** LOGIN_SUCCEEDED names the token the login returned: a token's trail starts at its creation. */
+function loginSucceeded(userId: number, token: TokenRef): SecurityEventInput {
+  return { type: SecurityEventType.LOGIN_SUCCEEDED, userId, token };
 }
 
 export const MAX_TOKEN_NAME_LENGTH = 64;
@@ -45,9 +54,21 @@ export async function login(
   rawName: string | null | undefined,
   settings: CredentialSettings & { loginTokens: LoginTokenSettings },
   throttle?: LoginThrottle,
+  caller?: Caller,
 ): Promise<IssuedLoginToken & { userId: number }> {
   // A bad name is refused before any password work.
   const name = cleanTokenName(rawName);
-  const user = await checkCredentials(em, username, password, settings, throttle);
-  return { ...(await createLoginToken(em, user.id, name, settings.loginTokens)), userId: user.id };
+  const user = await checkCredentials(em, username, password, settings, throttle, { caller });
+  const audit = caller && { caller, events: (issued: IssuedLoginToken) => [loginSucceeded(user.id, loginRef(issued.token))] };
+  return { ...(await createLoginToken(em, user.id, name, settings.loginTokens, audit)), userId: user.id };
+}
+
+/** `logout`: deletes the token the request authenticated with; LOGOUT when it was still there. */
+export function logout(em: EntityManager, token: AuthToken, caller: Caller): Promise<boolean> {
+  return deleteToken(em, token, { caller, events: (deleted) => (deleted ? [{ type: SecurityEventType.LOGOUT }] : []) });
+}
+
+/** `logoutAll` (knox's logoutall): every token of the user; TOKEN_REVOKED for each, then LOGOUT_ALL with the count. */
+export function logoutAll(em: EntityManager, userId: number, caller: Caller): Promise<number> {
+  return deleteTokensOfUser(em, userId, null, { caller, events: (count) => [{ type: SecurityEventType.LOGOUT_ALL, detail: { count } }] });
 }

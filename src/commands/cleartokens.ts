@@ -1,6 +1,7 @@
 /** `manage cleartokens`: deletes expired login tokens (knox's periodic clean-up), over clearExpiredTokens(). */
 import { clearExpiredTokens } from '../authtoken/token-store';
 import { loadSettings } from '../settings';
+import { commandCaller } from '../security/security-log';
 import { helpOrNoArguments, writeLine, type Command } from './command';
 import { requireMigrated, withDatabaseFor } from './database';
 
@@ -20,7 +21,7 @@ Options:
     if (helpOrNoArguments(this, args, io)) return;
     const deleted = await withDatabaseFor(loadSettings(io.env), async ({ orm }) => {
       await requireMigrated(orm);
-      return clearExpiredTokens(orm.em.fork());
+      return clearExpiredTokens(orm.em.fork(), { caller: commandCaller('cleartokens') });
     });
     writeLine(io.stdout, `Deleted ${deleted} expired login token${deleted === 1 ? '' : 's'}.`);
   },

@@ -1,5 +1,6 @@
 /** `manage create-token <username> [-r]`: DRF's `drf_create_token`, over createUserToken(). */
 import { createUserToken, UnknownUser } from '../authtoken/create-user-token';
+import { commandCaller } from '../security/security-log';
 import { loadSettings } from '../settings';
 import { CommandError, parseCommandArgs, UsageError, writeLine, type Command } from './command';
 import { requireMigrated, withDatabaseFor } from './database';
@@ -27,7 +28,7 @@ Options:
     const token = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
       try {
-        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.djangoDatabase);
+        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.djangoDatabase, commandCaller('create-token'));
       } catch (error) {
         if (error instanceof UnknownUser) throw new CommandError(error.message);
         throw error;

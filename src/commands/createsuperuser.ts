@@ -8,6 +8,8 @@ import { ValidationError } from '../errors';
 import type { PasswordPolicy } from '../users/passwords';
 import type { User } from '../users/user.entity';
 import { createUser } from '../users/user.service';
+import { SecurityEventType } from '../security/event-types';
+import { commandCaller } from '../security/security-log';
 import { cleanNewUser, type NewUser } from '../users/user.validation';
 import { loadSettings } from '../settings';
 import { CommandError, parseCommandArgs, UsageError, writeLine, type Command, type CommandIO } from './command';
@@ -16,7 +18,7 @@ import { promptHidden } from './prompt';
 
 /** A superuser, validated as `register` validates (and, as in Django, staff too), with its token. */
 export function createSuperuser(em: EntityManager, input: NewUser, passwords: PasswordPolicy): Promise<User> {
-  return createUser(em, input, passwords, { isStaff: true, isSuperuser: true });
+  return createUser(em, input, passwords, { isStaff: true, isSuperuser: true }, { caller: commandCaller('createsuperuser'), type: SecurityEventType.USER_CREATED });
 }
 
 /** Validation messages (the same as the API's, naming the field) become the command's failure. */

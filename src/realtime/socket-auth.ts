@@ -14,6 +14,7 @@ import { authenticate, type Authenticated } from '../authentication';
 import { LoginToken } from '../authtoken/login-token.entity';
 import type { Settings } from '../settings';
 import type { SocketCredential } from './socket-registry';
+import type { ClientInfo } from '../security/client';
 
 export interface SocketAuthentication {
   credential: SocketCredential;
@@ -38,7 +39,8 @@ export async function authenticateSocket(
   settings: Settings,
   authorization: string | undefined,
   em?: EntityManager,
+  client: ClientInfo | null = null,
 ): Promise<SocketAuthentication | null> {
-  const authenticated = await authenticate(orm.em, authorization, settings, () => em ?? orm.em.fork());
+  const authenticated = await authenticate(orm.em, authorization, settings, () => em ?? orm.em.fork(), client);
   return authenticated && { authenticated, credential: credentialOf(authenticated) };
 }

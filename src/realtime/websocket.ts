@@ -46,6 +46,9 @@ import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
 import { authenticateSocket, type SocketAuthentication } from './socket-auth';
 import { recordTokenUse } from '../authtoken/token-store';
+import { socketClient } from '../security/client';
+import { recordMutation } from '../security/mutation-trail';
+import type { Context } from '../context';
 
 export const GOING_AWAY = 1001;
 /** RFC 6455's Try Again Later: the graphql-ws client retries it. */
@@ -181,7 +184,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         const since = Date.now();
         try {
           authorization = authorizationParam(ctx.connectionParams);
-          auth = await authenticateSocket(orm, settings, authorization);
+          auth = await authenticateSocket(orm, settings, authorization, undefined, socketClient(request, proxyaddr(request, trust), null));
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
@@ -244,10 +247,12 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         // as is then as fresh as a request's (a role taken away applies from the next operation), and a
         // token revoked an instant ago fails here even while its notification is on its way.
         const em = orm.em.fork();
+        const operationName = payload.operationName ?? getOperationAST(document, payload.operationName)?.name?.value;
+        const client = socketClient(ctx.extra.request, state.ip, operationName);
         let auth: SocketAuthentication | null = null;
         if (state.authorization !== null) {
           try {
-            auth = await authenticateSocket(orm, settings, state.authorization, em);
+            auth = await authenticateSocket(orm, settings, state.authorization, em, client);
             // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
             // records it; the socket then lives until the new expiry.
             const use = auth?.authenticated.use;
@@ -269,7 +274,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: makeContext(em, auth?.authenticated ?? null, settings, state.ip),
+          contextValue: makeContext(em, auth?.authenticated ?? null, settings, state.ip, client),
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {
@@ -282,7 +287,12 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           throw new SubscriptionRefused(errors);
         })() as unknown as AsyncGenerator<never>;
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
+      onNext: async (_ctx, _id, _payload, args, result) => {
+        // The security log's MUTATION trail, as HTTP's mutationTrailPlugin records it.
+        const context = args.contextValue as Context;
+        if (context.user) await recordMutation(context, getOperationAST(args.document, args.operationName), result);
+        return result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined;
+      },
       onError: (ctx, id, _payload, errors) => {
         settle(ctx, id);
         const refused = errors[0]?.originalError;

@@ -10,14 +10,21 @@
  */
 import type { Context } from '../context';
 import { Throttled } from '../errors';
+import { callerOf } from '../security/caller';
+import { recordThrottled } from '../security/security-log';
 
 export const PASSWORD_SCOPE = 'password';
 
-export async function spendPasswordWork({ em, settings, ip }: Pick<Context, 'em' | 'settings' | 'ip'>): Promise<void> {
+export async function spendPasswordWork(context: Pick<Context, 'em' | 'settings' | 'ip' | 'client' | 'user' | 'auth'>): Promise<void> {
+  const { em, settings, ip } = context;
   const rate = settings.passwordRate;
   if (!rate) return;
   const [row] = await em
     .getConnection()
     .execute<{ wait: number | null }[]>('select authtoken_throttle_hit(?, ?, ?, ?) as wait', [PASSWORD_SCOPE, ip, rate.requests, rate.seconds]);
-  if (row.wait !== null) throw new Throttled(row.wait);
+  if (row.wait !== null) {
+    // Aggregated: one event per address and window, however many refusals (src/security/security-log.ts).
+    await recordThrottled(em, callerOf(context), { scope: PASSWORD_SCOPE, windowSeconds: rate.seconds });
+    throw new Throttled(row.wait);
+  }
 }

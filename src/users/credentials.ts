@@ -19,6 +19,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Throttled, ValidationError } from '../errors';
 import { checkPassword, hashPassword, type PasswordPolicy } from './passwords';
+import { SecurityEventType } from '../security/event-types';
+import { recordSecurityEvents, recordThrottled, type Caller } from '../security/security-log';
+
+/** The failed-login throttle's scope in LOGIN_THROTTLED events (PASSWORD_RATE's is `password`). */
+export const LOGIN_SCOPE = 'login';
 
 export const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
 export const MISSING_CREDENTIALS = 'Must include "username" and "password".';
@@ -43,6 +48,8 @@ export interface CredentialSettings extends PasswordPolicy {
 }
 
 export interface CheckOptions {
+  /** Who is logging in, for the security log's failure and throttle events (none: nothing is recorded). */
+  caller?: Caller;
   /**
    * changePassword (Django's PasswordChangeForm): the password of this signed-in user, whatever the username
    * now matches; no last_login and no re-hash on success. The username still names the throttle's count,
@@ -98,7 +105,10 @@ export async function checkCredentials(
        left join auth_user u on ${reauthenticating ? 'u.id = ?' : usernameMatches(settings.djangoDatabase)}`,
     [windowSeconds, ident, windowSeconds, reauthenticating ? options.currentUserId : username],
   );
-  if (throttle && throttle.limit > 0 && row.failures >= throttle.limit) throw new Throttled(row.wait ?? windowSeconds);
+  if (throttle && throttle.limit > 0 && row.failures >= throttle.limit) {
+    if (options.caller) await recordThrottled(em, options.caller, { scope: LOGIN_SCOPE, windowSeconds, username });
+    throw new Throttled(row.wait ?? windowSeconds);
+  }
 
   // No user: checkPassword meets no usable hash and runs the configured hasher's dummy work instead.
   const check = await checkPassword(password, row.password, settings);
@@ -110,6 +120,15 @@ export async function checkCredentials(
          insert into authtoken_login_failure (ident, at) values (?, now())`,
         [windowSeconds, ident],
       );
+    }
+    if (options.caller) {
+      const type = !row.id
+        ? SecurityEventType.LOGIN_FAILED_UNKNOWN_USER
+        : !check.valid
+          ? SecurityEventType.LOGIN_FAILED_PASSWORD
+          : SecurityEventType.LOGIN_FAILED_INACTIVE;
+      // The caller's own user for a re-check (changePassword); the user the name matched, if any, for a login.
+      await recordSecurityEvents(em, options.caller, [{ type, userId: row.id ?? (reauthenticating ? options.caller.userId : null), username, detail: reauthenticating ? { reauthentication: true } : null }]);
     }
     throw new ValidationError(BAD_CREDENTIALS);
   }

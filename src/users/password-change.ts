@@ -11,6 +11,8 @@ import { checkCredentials, type CredentialSettings, type LoginThrottle } from '.
 import { hashPassword } from './passwords';
 import { User } from './user.entity';
 import { validatePassword } from './user.validation';
+import { SecurityEventType } from '../security/event-types';
+import { recordSecurityEvents, type Caller } from '../security/security-log';
 
 /** Django's PasswordChangeForm message. */
 export const WRONG_CURRENT_PASSWORD = 'Your old password was entered incorrectly. Please enter it again.';
@@ -30,29 +32,40 @@ export async function changePassword(
   change: PasswordChange,
   settings: CredentialSettings,
   throttle?: LoginThrottle,
+  caller?: Caller,
 ): Promise<true> {
   // The cheap checks first: a refused new password costs no hashing.
   validatePassword(change.newPassword, 'newPassword');
   try {
-    await checkCredentials(em, user.username, change.currentPassword, settings, throttle, { currentUserId: user.id });
+    await checkCredentials(em, user.username, change.currentPassword, settings, throttle, { currentUserId: user.id, caller });
   } catch (error) {
     // Any refusal but the throttle's (a wrong, blank or unusable password) gets Django's form message.
     if (!(error instanceof ValidationError)) throw error;
     throw new ValidationError(`currentPassword: ${WRONG_CURRENT_PASSWORD}`, 'currentPassword');
   }
   const hash = await hashPassword(change.newPassword, settings);
-  await setPasswordHash(em, user.id, hash, change.revokeOtherTokens ? auth : undefined, change.revokeOtherTokens);
+  const audit = caller && { caller, type: SecurityEventType.PASSWORD_CHANGED };
+  await setPasswordHash(em, user.id, hash, change.revokeOtherTokens ? auth : undefined, change.revokeOtherTokens, audit);
   return true;
 }
 
 /**
  * Writes the hash and, with `revoke`, deletes the user's tokens but `keep`, in one transaction: a password
- * change that went through has logged the other devices out.
+ * change that went through has logged the other devices out. With an audit, its event (PASSWORD_CHANGED or
+ * PASSWORD_SET) and one TOKEN_REVOKED per token deleted are in that transaction too.
  */
-export async function setPasswordHash(em: EntityManager, userId: number, hash: string, keep: AuthToken | undefined, revoke: boolean): Promise<void> {
+export async function setPasswordHash(
+  em: EntityManager,
+  userId: number,
+  hash: string,
+  keep: AuthToken | undefined,
+  revoke: boolean,
+  audit?: { caller: Caller; type: SecurityEventType },
+): Promise<void> {
   await em.transactional(async (tx) => {
     await tx.nativeUpdate(User, { id: userId }, { password: hash });
-    if (revoke) await deleteTokensOfUser(tx, userId, keep);
+    if (revoke) await deleteTokensOfUser(tx, userId, keep, audit && { caller: audit.caller });
+    if (audit) await recordSecurityEvents(tx, audit.caller, [{ type: audit.type, userId }]);
   });
   // The request's own copy of the user, if it holds one, keeps up (and a later flush writes nothing).
   const managed = em.getUnitOfWork().getById<User>(User.name, userId);

@@ -3,16 +3,17 @@ import type { Context } from '../context';
 import { ChecksPassword } from '../limits/password-fields';
 import { User } from './user.entity';
 import { RegisterInput } from './user.inputs';
-import { createUser } from './user.service';
+import { registerUser } from './user.service';
 import { loginThrottle } from './credentials';
 import { changePassword } from './password-change';
+import { callerOf } from '../security/caller';
 
 @Resolver(() => User)
 export class UserResolver {
   @ChecksPassword()
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
-  async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
-    return createUser(em, input, settings);
+  async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() context: Context): Promise<User> {
+    return registerUser(context.em, input, context.settings, callerOf(context));
   }
 
   @Authorized()
@@ -31,7 +32,7 @@ export class UserResolver {
   ): Promise<boolean> {
     const { em, user, auth, settings } = context;
     const change = { currentPassword, newPassword, revokeOtherTokens: revokeOtherTokens ?? true };
-    return changePassword(em, user!, auth!, change, settings, loginThrottle(context));
+    return changePassword(em, user!, auth!, change, settings, loginThrottle(context), callerOf(context));
   }
 
   @Authorized()

@@ -1,0 +1,20 @@
+/** The request behind a security event, from a GraphQL context: its client, user and token. */
+import type { AuthToken } from '../authtoken/token-store';
+import { tokenKeyOf } from '../authtoken/keys';
+import { LoginToken } from '../authtoken/login-token.entity';
+import type { ClientInfo } from './client';
+import type { Caller, TokenRef } from './security-log';
+
+/** A token as the log names it: never the key, only its kind and its first 15 characters (as tokenInfo shows). */
+export function tokenRefOf(token: AuthToken): TokenRef {
+  return token instanceof LoginToken ? { kind: 'LOGIN', key: token.tokenKey } : { kind: 'AUTHTOKEN', key: tokenKeyOf(token.key) };
+}
+
+/** A token as an event's `detail` names it (a token created or revoked). */
+export function tokenDetail(token: TokenRef): { tokenKind: string; tokenKey: string } {
+  return { tokenKind: token.kind, tokenKey: token.key };
+}
+
+export function callerOf(context: { client: ClientInfo; user: { id: number } | null; auth: AuthToken | null }): Caller {
+  return { client: context.client, userId: context.user?.id ?? null, token: context.auth ? tokenRefOf(context.auth) : null };
+}
