@@ -15,6 +15,13 @@ import { LimitExceeded } from './refusal';
 export const pageCost: ComplexityEstimator = ({ args, childComplexity }) =>
   1 + (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE) * childComplexity;
 
+/** The `complexity` of a cursor-paged connection: `first` items (its default when absent), each as its selection costs. */
+export const connectionCost: ComplexityEstimator = ({ args, field, childComplexity }) => {
+  const fallback = field.args.find((arg) => arg.name === 'first')?.defaultValue;
+  const first = typeof args.first === 'number' ? args.first : typeof fallback === 'number' ? fallback : DEFAULT_PAGE_SIZE;
+  return 1 + first * childComplexity;
+};
+
 const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
 /**
