@@ -27,6 +27,7 @@ import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { observabilityPlugin } from './observe/requests';
 import { httpClient } from './security/client';
 import { mutationTrailPlugin } from './security/mutation-trail';
+import { startSecurityLogPruning } from './security/prune';
 
 export interface App {
   express: express.Express;
@@ -83,6 +84,9 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     await apollo.stop();
     throw error;
   }
+
+  const directUrl = settings.databaseDirectUrl ?? (orm.config.get('clientUrl') as string);
+  const stopPruning = settings.securityLogPrune ? startSecurityLogPruning(orm, directUrl, settings.securityLogRetentionDays) : () => undefined;
 
   const createContext = contextFactory(orm, settings);
   const app = express();
@@ -160,6 +164,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     closeSockets,
     openSockets: () => sockets?.size ?? 0,
     async stop() {
+      stopPruning();
       await closeSockets(0);
       await hub.stop();
       await apollo.stop();

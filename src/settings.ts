@@ -41,6 +41,8 @@
  * | WS_MAX_SOCKETS     | 10000                            | open WebSockets per process; more are refused with 503    |
  * | WS_MAX_SUBSCRIPTIONS| 100                             | operations at once on one socket                          |
  * | WS_MAX_MESSAGE_BYTES| 102400                          | largest message a client may send (close 1009)            |
+ * | SECURITY_LOG_RETENTION_DAYS| 90                      | days security events are kept (1 to 3650)                 |
+ * | SECURITY_LOG_PRUNE | true                             | the server deletes older events once a day by itself      |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -107,6 +109,10 @@ export interface Settings {
   wsMaxSockets: number;
   wsMaxSubscriptions: number;
   wsMaxMessageBytes: number;
+  /** Days the security log keeps an event (docs/security-log.md). */
+  securityLogRetentionDays: number;
+  /** Whether the server prunes the security log once a day (one replica does it, under an advisory lock). */
+  securityLogPrune: boolean;
 }
 
 export interface LoginTokenSettings {
@@ -310,6 +316,9 @@ export function loadSettings(env: Env = process.env): Settings {
     wsMaxSockets: integer(env, 'WS_MAX_SOCKETS', 10_000, 1, 1_000_000),
     wsMaxSubscriptions: integer(env, 'WS_MAX_SUBSCRIPTIONS', 100, 1, 10_000),
     wsMaxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 102_400, 1024, 10_485_760),
+    // Auth0 keeps 1 to 30 days by plan, GitHub 180.
+    securityLogRetentionDays: integer(env, 'SECURITY_LOG_RETENTION_DAYS', 90, 1, 3650),
+    securityLogPrune: boolean(env, 'SECURITY_LOG_PRUNE', true),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'error' : 'info', ['silent', 'error', 'info', 'debug']),
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', production ? 'json' : 'text', ['text', 'json']),
     metrics: boolean(env, 'METRICS', false),

@@ -9,8 +9,9 @@ import { createTokenCommand } from './create-token';
 import { createSuperuserCommand } from './createsuperuser';
 import { ensureTokensCommand } from './ensure-tokens';
 import { migrateCommand } from './migrate';
+import { pruneSecurityLogCommand } from './prune-security-log';
 
-export const commands: Command[] = [clearTokensCommand, createTokenCommand, createSuperuserCommand, ensureTokensCommand, migrateCommand];
+export const commands: Command[] = [clearTokensCommand, createTokenCommand, createSuperuserCommand, ensureTokensCommand, migrateCommand, pruneSecurityLogCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

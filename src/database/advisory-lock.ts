@@ -16,7 +16,26 @@ export const LOCK_KEYS = {
   createDatabase: 461_782_001,
   /** Applying migrations. */
   migrate: 461_782_002,
+  /** The security log's daily prune: one replica at a time, the others skip it. */
+  securityLogPrune: 461_782_003,
 } as const;
+
+/**
+ * Runs `work` if the lock is free and answers its result; answers `skipped` at once when another session holds
+ * it (a periodic job another replica is running). Same connection rules as withAdvisoryLock.
+ */
+export async function tryWithAdvisoryLock<T>(directUrl: string, key: number, what: string, work: () => Promise<T>): Promise<T | 'skipped'> {
+  const session = new Client({ connectionString: directUrl, connectionTimeoutMillis: 5000, application_name: `graphql-authtoken ${what}` });
+  session.on('error', () => undefined);
+  await session.connect();
+  try {
+    const { rows } = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+    if (!rows[0].locked) return 'skipped';
+    return await work();
+  } finally {
+    await session.end().catch(() => undefined);
+  }
+}
 
 export async function withAdvisoryLock<T>(directUrl: string, key: number, what: string, work: () => Promise<T>): Promise<T> {
   const session = new Client({ connectionString: directUrl, connectionTimeoutMillis: 5000, application_name: `graphql-authtoken ${what}` });

@@ -11,6 +11,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - `aggregate_key` is set only on aggregated events (LOGIN_THROTTLED: one row per client address, scope and
  *   throttle window, its `count` incremented), and unique, so that concurrent writers meet on one row.
  *
+ * `authtoken_job_run` remembers when a periodic job (the daily prune) last ran, for every replica to see.
+ *
  * Every listing pages newest first by `id`; the indexes pair each filter column with `id` for that walk.
  */
 export class Migration20261203000000_security_events extends Migration {
@@ -39,9 +41,15 @@ export class Migration20261203000000_security_events extends Migration {
     this.addSql(`create index "authtoken_security_event_at_index" on "authtoken_security_event" ("at");`);
     this.addSql(`create unique index "authtoken_security_event_aggregate_key_unique" on "authtoken_security_event" ("aggregate_key")
       where "aggregate_key" is not null;`);
+    // When each periodic job last ran, so that one replica a day prunes (src/security/prune.ts).
+    this.addSql(`create table "authtoken_job_run" (
+      "name" varchar(64) primary key,
+      "at" timestamptz not null
+    );`);
   }
 
   override async down(): Promise<void> {
+    this.addSql('drop table if exists "authtoken_job_run";');
     this.addSql('drop table if exists "authtoken_security_event";');
   }
 }
