@@ -55,13 +55,16 @@ class DjangoProject {
   constructor(
     readonly databaseUrl: string,
     hashers: string[] | undefined,
+    /** django.contrib.admin too (its django_admin_log), with the checks that want a full web stack silenced. */
+    admin = false,
   ) {
     const url = new URL(databaseUrl);
     const settings = [
       'SECRET_KEY = "graphql-authtoken tests"',
       'USE_TZ = True',
       'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"',
-      'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "rest_framework", "rest_framework.authtoken"]',
+      `INSTALLED_APPS = [${admin ? '"django.contrib.admin", ' : ''}"django.contrib.auth", "django.contrib.contenttypes", "rest_framework", "rest_framework.authtoken"]`,
+      ...(admin ? ['SILENCED_SYSTEM_CHECKS = ["admin.E403", "admin.E406", "admin.E408", "admin.E409", "admin.E410"]'] : []),
       `DATABASES = {"default": ${JSON.stringify({
         ENGINE: 'django.db.backends.postgresql',
         NAME: url.pathname.slice(1),
@@ -525,4 +528,61 @@ describe.skipIf(!available)('DJANGO_DATABASE and the database must agree', () =>
       await django.remove();
     }
   }, 120_000);
+});
+
+describe.skipIf(!available)("beside a Django project with its admin (django_admin_log)", () => {
+  let django: DjangoProject;
+  let server: TestServer;
+  let staffKey: string;
+
+  beforeAll(async () => {
+    const databaseUrl = await createEmptyDatabase();
+    django = new DjangoProject(databaseUrl, undefined, true);
+    await django.run([
+      { op: 'migrate' },
+      { op: 'create_user', username: 'boss', email: 'boss@example.com', password: 'boss in django' },
+      { op: 'create_user', username: 'dora', email: 'dora@example.com', password: 'dora in django' },
+    ]);
+    await prepareDatabase(testSettings({ DATABASE_URL: databaseUrl, DJANGO_DATABASE: 'true' }));
+    server = await startTestServer({ DJANGO_DATABASE: 'true', PASSWORD_HASHER: 'pbkdf2_sha256', PBKDF2_ITERATIONS: '1000' }, { databaseUrl });
+    await server.orm.em.getConnection().execute("update auth_user set is_staff = true where username = 'boss'");
+    staffKey = (await server.graphql(LOGIN, { variables: { u: 'boss', p: 'boss in django' } })).body.data.obtainAuthToken.token;
+  }, 180_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await django?.remove();
+  });
+
+  it("writes the admin API's staff writes to Django's admin log, which LogEntry reads and get_change_message() renders", async () => {
+    const staff = (query: string, variables: Record<string, unknown>) => server.graphql(query, { token: staffKey, variables });
+    const created = await staff('mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }', {
+      input: { username: 'eve', email: 'eve@example.com', password: 'eve made by staff' },
+    });
+    const eveId = created.body.data.createUser.id;
+    const dora = await staff('mutation { setUserActive(id: "0", active: true) { id } }', {});
+    expect(dora.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const [{ id: doraId }] = await server.orm.em.getConnection().execute<{ id: number }[]>("select id from auth_user where username = 'dora'");
+    expect((await staff('mutation ($id: ID!) { setUserActive(id: $id, active: false) { id } }', { id: String(doraId) })).body.errors).toBeUndefined();
+    expect((await staff('mutation ($id: ID!) { setPassword(id: $id, password: "dora set by staff") }', { id: String(doraId) })).body.errors).toBeUndefined();
+    const token = (await staff('mutation { createToken(username: "eve", reset: true) { key } }', {})).body.data.createToken.key;
+    expect((await staff('mutation ($k: String!) { deleteToken(key: $k) }', { k: token })).body.data.deleteToken).toBe(true);
+    // A refused write (a missing token) logs nothing.
+    expect((await staff('mutation { deleteToken(key: "0000000000000000000000000000000000000000") }', {})).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    const entries = await django.one({ op: 'admin_log', by: 'boss' });
+    const eveToken = entries.find((entry: { content_type: string }) => entry.content_type === 'authtoken.token')!.object_repr;
+    expect(entries).toEqual([
+      { user: 'boss', content_type: 'auth.user', object_id: eveId, object_repr: 'eve', action_flag: 1, is_addition: true, is_change: false, is_deletion: false, change_message: 'Added.', str: 'Added “eve”.' },
+      { user: 'boss', content_type: 'auth.user', object_id: String(doraId), object_repr: 'dora', action_flag: 2, is_addition: false, is_change: true, is_deletion: false, change_message: 'Changed Active.', str: 'Changed “dora” — Changed Active.' },
+      { user: 'boss', content_type: 'auth.user', object_id: String(doraId), object_repr: 'dora', action_flag: 2, is_addition: false, is_change: true, is_deletion: false, change_message: 'Changed password.', str: 'Changed “dora” — Changed password.' },
+      expect.objectContaining({ content_type: 'authtoken.token', object_id: eveId, action_flag: 3, change_message: '' }),
+      { user: 'boss', content_type: 'authtoken.token', object_id: eveId, object_repr: token.slice(0, 15), action_flag: 1, is_addition: true, is_change: false, is_deletion: false, change_message: 'Added.', str: `Added “${token.slice(0, 15)}”.` },
+      { user: 'boss', content_type: 'authtoken.token', object_id: eveId, object_repr: token.slice(0, 15), action_flag: 3, is_addition: false, is_change: false, is_deletion: true, change_message: '', str: `Deleted “${token.slice(0, 15)}.”` },
+    ]);
+    // The replaced key is named by its prefix too: no key in Django's log.
+    expect(eveToken).toHaveLength(15);
+    const log = JSON.stringify(entries);
+    for (const secret of [token, staffKey, 'eve made by staff', 'dora set by staff']) expect(log).not.toContain(secret);
+  });
 });

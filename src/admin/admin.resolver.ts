@@ -14,7 +14,7 @@ import { deleteLoginTokenById, deleteTokenByKey } from '../authtoken/token-store
 import { createUserAsStaff, searchLoginTokens, searchTokens, searchUsers, setPasswordAsStaff, setUserActive } from './admin.service';
 import { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
 import { PageArgs, pageOf } from '../pagination';
-import { callerOf } from '../security/caller';
+import { callerOf, staffCallerOf } from '../security/caller';
 
 
 @Authorized(Role.STAFF)
@@ -51,12 +51,12 @@ export class AdminResolver {
     @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
     @Ctx() context: Context,
   ): Promise<Token> {
-    return createUserToken(context.em, username.trim(), reset ?? false, context.settings.djangoDatabase, callerOf(context));
+    return createUserToken(context.em, username.trim(), reset ?? false, context.settings.djangoDatabase, staffCallerOf(context, 'createToken'));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
   deleteToken(@Arg('key', () => String) key: string, @Ctx() context: Context): Promise<boolean> {
-    return deleteTokenByKey(context.em, key, { caller: callerOf(context) });
+    return deleteTokenByKey(context.em, key, { caller: staffCallerOf(context, 'deleteToken') });
   }
 
   @ChecksPassword()
@@ -64,7 +64,7 @@ export class AdminResolver {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })
   createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() context: Context): Promise<User> {
-    return createUserAsStaff(context.em, context.user!, input, context.settings, callerOf(context));
+    return createUserAsStaff(context.em, context.user!, input, context.settings, staffCallerOf(context, 'createUser'));
   }
 
   @Mutation(() => User, {
@@ -77,7 +77,7 @@ export class AdminResolver {
     @Arg('active', () => Boolean) active: boolean,
     @Ctx() context: Context,
   ): Promise<User> {
-    return setUserActive(context.em, context.user!, id, active, callerOf(context));
+    return setUserActive(context.em, context.user!, id, active, staffCallerOf(context, 'setUserActive'));
   }
 
   @Query(() => LoginTokenPage, {
@@ -110,6 +110,6 @@ export class AdminResolver {
     @Arg('password', () => String) password: string,
     @Ctx() context: Context,
   ): Promise<boolean> {
-    return setPasswordAsStaff(context.em, context.user!, id, password, context.settings, callerOf(context));
+    return setPasswordAsStaff(context.em, context.user!, id, password, context.settings, staffCallerOf(context, 'setPassword'));
   }
 }

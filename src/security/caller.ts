@@ -3,6 +3,7 @@ import type { AuthToken } from '../authtoken/token-store';
 import { tokenKeyOf } from '../authtoken/keys';
 import { LoginToken } from '../authtoken/login-token.entity';
 import type { ClientInfo } from './client';
+import type { AdminAction } from './django-admin-log';
 import type { Caller, TokenRef } from './security-log';
 
 /** A token as the log names it: never the key, only its kind and its first 15 characters (as tokenInfo shows). */
@@ -17,4 +18,9 @@ export function tokenDetail(token: TokenRef): { tokenKind: string; tokenKey: str
 
 export function callerOf(context: { client: ClientInfo; user: { id: number } | null; auth: AuthToken | null }): Caller {
   return { client: context.client, userId: context.user?.id ?? null, token: context.auth ? tokenRefOf(context.auth) : null };
+}
+
+/** The caller of a staff write that Django's admin log records too, with DJANGO_DATABASE (src/security/django-admin-log.ts). */
+export function staffCallerOf(context: Parameters<typeof callerOf>[0] & { settings: { djangoDatabase: boolean } }, action: AdminAction): Caller {
+  return { ...callerOf(context), ...(context.settings.djangoDatabase ? { djangoAdmin: action } : {}) };
 }

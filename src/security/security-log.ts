@@ -20,6 +20,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { logger } from '../logger';
 import type { ClientInfo } from './client';
 import type { SecurityEventType } from './event-types';
+import { writeDjangoAdminLog, type AdminAction } from './django-admin-log';
 
 /** A token as the log names it: its kind and its 15-character public prefix. */
 export interface TokenRef {
@@ -36,6 +37,8 @@ export interface Caller {
   token: TokenRef | null;
   /** A management command's name, for events with no request behind them (`detail.command`). */
   command?: string;
+  /** With DJANGO_DATABASE, the staff write whose events also go to Django's django_admin_log. */
+  djangoAdmin?: AdminAction;
 }
 
 /** The caller of a management command (`manage create-token`, ...): no request, no user, no token. */
@@ -91,6 +94,7 @@ export async function recordSecurityEvents(em: EntityManager, caller: Caller, ev
     );
     if (logger.isJson()) rows.forEach((row, index) => logLine(row, values[index], 1));
   }
+  if (caller.djangoAdmin && caller.userId !== null) await writeDjangoAdminLog(em, caller.djangoAdmin, caller.userId, events);
 }
 
 function logLine(row: { id: string; at: Date | string }, values: unknown[], count: number): void {

@@ -63,6 +63,25 @@ def run(op):
         user.username = op["to"]
         user.save()
         return True
+    if kind == "admin_log":
+        # Django's own reading of its admin log: LogEntry, its content type, and the message its History shows.
+        from django.contrib.admin.models import LogEntry
+
+        return [
+            {
+                "user": entry.user.username,
+                "content_type": "%s.%s" % (entry.content_type.app_label, entry.content_type.model),
+                "object_id": entry.object_id,
+                "object_repr": entry.object_repr,
+                "action_flag": entry.action_flag,
+                "is_addition": entry.is_addition(),
+                "is_change": entry.is_change(),
+                "is_deletion": entry.is_deletion(),
+                "change_message": entry.get_change_message(),
+                "str": str(entry),
+            }
+            for entry in LogEntry.objects.filter(user__username=op["by"]).select_related("user", "content_type").order_by("id")
+        ]
     if kind == "usernames":
         return sorted(User.objects.values_list("username", flat=True))
     raise ValueError("unknown operation %r" % kind)
