@@ -16,8 +16,8 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        // Both scalars travel as strings: DateTimeISO as ISO 8601, Decimal exactly as typed ("19.99").
-        scalars: { DateTimeISO: 'string', Decimal: 'string' },
+        // DateTimeISO travels as ISO 8601, Decimal exactly as typed ("19.99"); JSONObject (an event's detail) as an object.
+        scalars: { DateTimeISO: 'string', Decimal: 'string', JSONObject: 'Record<string, unknown>' },
       },
     },
   },

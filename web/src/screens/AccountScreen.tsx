@@ -1,6 +1,6 @@
 /**
  * Who am I (me), the token in use, and regenerating the DRF token (the old key stops working at once); the
- * devices logged in with login tokens, and the change-password form.
+ * devices logged in with login tokens, the change-password form, and the account's security events.
  */
 import { useState, useSyncExternalStore } from 'react';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
@@ -12,6 +12,7 @@ import { MeDocument, RegenerateTokenDocument } from '../operations/account';
 import { authKeyword } from '../server-config';
 import { AccountDevices } from './AccountDevices';
 import { ChangePasswordForm } from './ChangePasswordForm';
+import { AccountSecurity } from './AccountSecurity';
 
 export function AccountScreen() {
   const me = useQuery(MeDocument);
@@ -72,6 +73,7 @@ export function AccountScreen() {
 
       <AccountDevices onRetry={retryAll} />
       <ChangePasswordForm />
+      <AccountSecurity onRetry={retryAll} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
-/** The staff admin, after DRF's admin site: a Tokens section, a Login tokens section (knox's) and a Users section. */
+/** The staff admin, after DRF's admin site: a Tokens section, a Login tokens section (knox's), a Users section and the Security log. */
 import { useState } from 'react';
 import { AdminLoginTokens } from './AdminLoginTokens';
 import { AdminTokens } from './AdminTokens';
 import { AdminUsers } from './AdminUsers';
+import { AdminSecurityLog } from './AdminSecurityLog';
 
-type Section = 'tokens' | 'login-tokens' | 'users';
+type Section = 'tokens' | 'login-tokens' | 'users' | 'security';
 
 export function AdminScreen() {
   const [section, setSection] = useState<Section>('tokens');
@@ -20,9 +21,10 @@ export function AdminScreen() {
         {tab('tokens', 'Tokens')}
         {tab('login-tokens', 'Login tokens')}
         {tab('users', 'Users')}
+        {tab('security', 'Security log')}
       </div>
       <div role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${section}`}>
-        {section === 'tokens' ? <AdminTokens /> : section === 'login-tokens' ? <AdminLoginTokens /> : <AdminUsers />}
+        {section === 'tokens' ? <AdminTokens /> : section === 'login-tokens' ? <AdminLoginTokens /> : section === 'users' ? <AdminUsers /> : <AdminSecurityLog />}
       </div>
     </section>
   );

@@ -1,0 +1,56 @@
+/** How the web app names security events: what happened, in words, and which token or device it concerned. */
+import type { SecurityEventType } from './gql/graphql';
+
+export const EVENT_LABELS: Record<SecurityEventType, string> = {
+  LOGIN_SUCCEEDED: 'Logged in',
+  LOGIN_FAILED_PASSWORD: 'Failed login: wrong password',
+  LOGIN_FAILED_UNKNOWN_USER: 'Failed login: unknown user',
+  LOGIN_FAILED_INACTIVE: 'Failed login: account inactive',
+  LOGIN_THROTTLED: 'Logins blocked: too many attempts',
+  LOGOUT: 'Logged out',
+  LOGOUT_ALL: 'Logged out everywhere',
+  TOKEN_CREATED: 'Token created',
+  TOKEN_REVOKED: 'Token revoked',
+  TOKEN_EXPIRED: 'Expired token used',
+  PASSWORD_CHANGED: 'Password changed',
+  PASSWORD_SET: 'Password set by staff',
+  USER_REGISTERED: 'Account created',
+  USER_CREATED: 'Account created by staff',
+  USER_DEACTIVATED: 'Account deactivated',
+  USER_ACTIVATED: 'Account activated',
+  PERMISSION_DENIED: 'Refused: not allowed',
+  MUTATION: 'Change made',
+};
+
+export const EVENT_TYPES = Object.keys(EVENT_LABELS) as SecurityEventType[];
+
+interface EventLike {
+  type: SecurityEventType;
+  tokenKind?: string | null;
+  tokenKey?: string | null;
+  detail?: Record<string, unknown> | null;
+  count: number;
+  operation?: string | null;
+}
+
+/** The event's label, with what its detail adds (the token concerned, a change's fields, a count). */
+export function describeEvent(event: EventLike): string {
+  const detail = event.detail ?? {};
+  let text = EVENT_LABELS[event.type] ?? event.type;
+  if (typeof detail.tokenKey === 'string') text += ` (${detail.tokenKind === 'LOGIN' ? 'device' : 'API token'} ${detail.tokenKey}…)`;
+  if (event.type === 'MUTATION' && Array.isArray(detail.fields)) text += `: ${detail.fields.join(', ')}`;
+  if (event.type === 'LOGOUT_ALL' && typeof detail.count === 'number') text += ` (${detail.count} token${detail.count === 1 ? '' : 's'})`;
+  if (event.count > 1) text += ` × ${event.count}`;
+  return text;
+}
+
+/** The token that made the request: a device's login token or the API token, by its first characters. */
+export function describeToken(event: EventLike): string {
+  if (!event.tokenKey) return '—';
+  return `${event.tokenKind === 'LOGIN' ? 'Device' : 'API token'} ${event.tokenKey}…`;
+}
+
+/** Failed logins and refusals: what a user should look at twice. */
+export function isWarning(type: SecurityEventType): boolean {
+  return type.startsWith('LOGIN_FAILED') || type === 'LOGIN_THROTTLED' || type === 'TOKEN_EXPIRED' || type === 'PERMISSION_DENIED';
+}
