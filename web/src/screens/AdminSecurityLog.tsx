@@ -47,7 +47,9 @@ export function AdminSecurityLog() {
   const events = useQuery(SecurityEventsDocument, { variables: { filter, first: PAGE_SIZE, after: pages.after }, fetchPolicy: 'cache-and-network' });
   const connection = events.data?.securityEvents;
 
-  const field = (name: keyof Form) => ({
+  // aria-label: the wrapping label alone would name the select after its options too.
+  const field = (name: keyof Form, label: string) => ({
+    'aria-label': label,
     value: form[name],
     onChange: (event: { target: { value: string } }) => setForm((current) => ({ ...current, [name]: event.target.value })),
   });
@@ -69,7 +71,7 @@ export function AdminSecurityLog() {
       <form className="event-filter" role="search" aria-label="Search security events" onSubmit={search}>
         <label>
           Type
-          <select {...field('type')}>
+          <select {...field('type', 'Type')}>
             <option value="">Any</option>
             {EVENT_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -80,23 +82,23 @@ export function AdminSecurityLog() {
         </label>
         <label>
           User
-          <input type="search" placeholder="username" {...field('username')} />
+          <input type="search" placeholder="username" {...field('username', 'User')} />
         </label>
         <label>
           Token
-          <input type="search" placeholder="token key or pasted token" {...field('tokenKey')} />
+          <input type="search" placeholder="token key or pasted token" {...field('tokenKey', 'Token')} />
         </label>
         <label>
           Address
-          <input type="search" placeholder="203.0.113.7" {...field('ip')} />
+          <input type="search" placeholder="203.0.113.7" {...field('ip', 'Address')} />
         </label>
         <label>
           From
-          <input type="datetime-local" {...field('after')} />
+          <input type="datetime-local" {...field('after', 'From')} />
         </label>
         <label>
           Until
-          <input type="datetime-local" {...field('before')} />
+          <input type="datetime-local" {...field('before', 'Until')} />
         </label>
         <div className="event-filter-actions">
           <button type="submit" className="button-small">
