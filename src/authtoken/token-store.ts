@@ -23,7 +23,7 @@ import { Token } from './token.entity';
 import { requireMaxLength, requireNotBlank } from '../validation';
 import type { ClientInfo } from '../security/client';
 import { SecurityEventType } from '../security/event-types';
-import { MAX_EVENTS_PER_STATEMENT, recordSecurityEvents, writeWithEvents, type Audit, type SecurityEventInput, type TokenRef } from '../security/security-log';
+import { eventInsert, eventValues, logInserted, MAX_EVENTS_PER_STATEMENT, writeWithEvents, type Audit, type SecurityEventInput, type TokenRef } from '../security/security-log';
 
 /** What a request authenticated with: a DRF token or a login token (DRF's `request.auth`). */
 export type AuthToken = Token | LoginToken;
@@ -366,7 +366,8 @@ const LOGIN_TOKEN_QUERY =
   'where "t"."token_key" = $1';
 
 // knox's _cleanup_token: an expired token presented takes its user's other expired tokens with it.
-const DELETE_EXPIRED = 'delete from "authtoken_login_token" where "user_id" = $1 and "expiry" <= now()';
+// With the security log's TOKEN_EXPIRED in the same statement: one round trip, as before the log.
+const DELETE_EXPIRED = `with "expired" as (delete from "authtoken_login_token" where "user_id" = $1 and "expiry" <= now()) ${eventInsert(2)}`;
 const RECORD_USE = 'update "authtoken_login_token" set "last_used" = $2, "expiry" = $3 where "id" = $1';
 
 /**
@@ -388,10 +389,9 @@ export async function lookupToken(em: EntityManager, key: string, policy: LoginT
   const row = rows.find((candidate) => digestsMatch(candidate.login_digest, digest));
   if (!row) return { kind: 'unknown' };
   if (row.expired) {
-    await queryRows(em, DELETE_EXPIRED, [row.id]);
-    await recordSecurityEvents(em, { client, userId: row.id, token: { kind: 'LOGIN', key: row.login_token_key } }, [
-      { type: SecurityEventType.TOKEN_EXPIRED },
-    ]);
+    const event = eventValues({ client, userId: row.id, token: { kind: 'LOGIN', key: row.login_token_key } }, { type: SecurityEventType.TOKEN_EXPIRED });
+    const [inserted] = await queryRows<{ id: string; at: string }>(em, DELETE_EXPIRED, [row.id, ...event]);
+    logInserted(inserted, event);
     return { kind: 'expired' };
   }
   return { kind: 'login', row, write: row.is_active ? dueWrite(em, row, policy) : null };

@@ -97,6 +97,25 @@ export async function recordSecurityEvents(em: EntityManager, caller: Caller, ev
   if (caller.djangoAdmin && caller.userId !== null) await writeDjangoAdminLog(em, caller.djangoAdmin, caller.userId, events);
 }
 
+/**
+ * One event's insert with parameters numbered from `$<first>`, for a failure path that must stay one round
+ * trip: the token store's expired-token deletion (a CTE) carries its TOKEN_EXPIRED this way, so the 401 is not
+ * held for a second statement. Pair it with eventValues() and, once run, logInserted().
+ */
+export function eventInsert(first: number): string {
+  const params = COLUMNS.map((column, index) => `$${first + index}${column === 'detail' ? '::jsonb' : ''}`);
+  return `insert into authtoken_security_event (${COLUMNS.join(', ')}) values (${params.join(', ')}) returning id, at`;
+}
+
+export function eventValues(caller: Caller, event: SecurityEventInput): unknown[] {
+  return valuesOf(caller, event);
+}
+
+/** The log line of an event inserted through eventInsert(). */
+export function logInserted(row: { id: string; at: Date | string } | undefined, values: unknown[]): void {
+  if (row && logger.isJson()) logLine(row, values, 1);
+}
+
 function logLine(row: { id: string; at: Date | string }, values: unknown[], count: number): void {
   const [type, userId, actorId, username, tokenKind, tokenKey, ip, userAgent, requestId, operation, detail] = values;
   logger.info('security', {
