@@ -3,12 +3,10 @@
  * the root fields that succeeded (`detail.fields`): the trail a leaked token leaves, one query away
  * (`securityEvents(filter: { tokenKey })`).
  *
- * Operation-level, not per resolver: `recordMutation` is called once per operation by each transport (the
- * Apollo plugin below for HTTP, src/realtime/websocket.ts's onNext for WebSocket), after execution, with the
- * result. Queries, anonymous operations and mutations that failed in every field record nothing; an
- * anonymous request gets no hook at all, and an authenticated query's hook returns without a query.
+ * Operation-level, not per resolver: the operation pipeline's step 6 (src/operations/pipeline.ts,
+ * `recordOutcome`) calls it once per operation on both transports, after execution, with the result.
+ * Queries, anonymous operations and mutations that failed in every field record nothing and cost no query.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context';
 import { logger } from '../logger';
@@ -45,16 +43,3 @@ export async function recordMutation(
     logger.error('Recording a MUTATION security event failed:', error);
   }
 }
-
-/** HTTP's call of recordMutation (the WebSocket transport calls it from onNext). */
-export const mutationTrailPlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart({ contextValue }) {
-    if (!contextValue.user) return;
-    return {
-      async willSendResponse({ operation, response, contextValue }) {
-        if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
-        await recordMutation(contextValue, operation, response.body.singleResult);
-      },
-    };
-  },
-};
