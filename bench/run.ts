@@ -26,7 +26,8 @@
  * BENCH_CONNECTIONS (default 32), BENCH_SOCKETS (default 1000) and BENCH_EVENTS (default 50) for (g), BCRYPT_ROUNDS (the server's cost, default as the server's: 12),
  * DATABASE_URL (use this PostgreSQL instead of an embedded one), BENCH_BASELINE (a commit: (a) and (b) also run
  * that commit's server, built in a clone of its own (bench/baseline.ts), in turns with HEAD and the floor),
- * BENCH_SCENARIOS=ab (only (a) and (b): for a quick comparison while working on the hot path).
+ * BENCH_SCENARIOS=ab (only (a) and (b): for a quick comparison while working on the hot path), or abc (and (c)
+ * in turns with the first baseline).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,7 +69,9 @@ const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).bcrypt
 /** BENCH_BASELINE=<commit>[,<commit>]: the first is the budget's baseline; any further one is shown beside it. */
 const baselineCommits = (process.env.BENCH_BASELINE ?? '').split(',').map((commit) => commit.trim()).filter(Boolean);
 const baselineCommit = baselineCommits[0];
-const onlyAB = process.env.BENCH_SCENARIOS === 'ab';
+const onlyAB = process.env.BENCH_SCENARIOS === 'ab' || process.env.BENCH_SCENARIOS === 'abc';
+/** BENCH_SCENARIOS=abc: (a) and (b), then (c) in turns with the baseline (a login's cost against an earlier commit's). */
+const withC = process.env.BENCH_SCENARIOS === 'abc';
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
@@ -264,9 +267,13 @@ async function main(): Promise<void> {
     log('Run 1');
     const [aFloor, aServer, aBaseline, ...aOthers] = await compare('(a) floor and server', [floor, server, ...baselines], read);
     const [bFloor, bServer, bBaseline, ...bOthers] = await compare('(b) floor and server', [floor, server, ...baselines], unknown);
+    const [cServer, cBaseline] = withC && baselines.length ? await compare('(c) server and baseline', [server, baselines[0]], login) : [];
     for (const baseline of baselines) await baseline.stop();
     if (onlyAB) {
       printHotPath({ floor: aFloor, server: aServer, baseline: aBaseline }, { floor: bFloor, server: bServer, baseline: bBaseline }, baselineCommit);
+      if (cServer && cBaseline) {
+        console.log(`(c) obtainAuthToken: HEAD ${cServer.requestsPerSecond} req/s, ${cServer.cpuMsPerRequest} ms CPU/req; baseline ${baselineCommit} ${cBaseline.requestsPerSecond} req/s, ${cBaseline.cpuMsPerRequest} ms CPU/req; HEAD/baseline by rate ${round(cServer.requestsPerSecond / cBaseline.requestsPerSecond, 3)}x`);
+      }
       aOthers.forEach((other, i) => console.log(`also ${baselineCommits[i + 1]}: (a) ${other.cpuMsPerRequest} ms CPU/req, ${other.requestsPerSecond} req/s; (b) ${bOthers[i].cpuMsPerRequest} ms CPU/req, ${bOthers[i].requestsPerSecond} req/s`));
       return;
     }
