@@ -19,7 +19,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { logger } from '../logger';
 import type { ClientInfo } from './client';
-import type { SecurityEventType } from './event-types';
+import { SecurityEventType } from './event-types';
 import { writeDjangoAdminLog, type AdminAction } from './django-admin-log';
 
 /** A token as the log names it: its kind and its 15-character public prefix. */
@@ -177,7 +177,7 @@ export async function recordThrottled(
   aggregates.set(key, { pending: 0, connection: em.getConnection(), bucketEnds: (bucket + 1) * window });
   flushTimer ??= setInterval(() => void flushThrottled(), FLUSH_MS).unref();
   const values = valuesOf(caller, {
-    type: 'LOGIN_THROTTLED' as SecurityEventType,
+    type: SecurityEventType.LOGIN_THROTTLED,
     userId: null,
     username,
     detail: { scope, windowSeconds },
