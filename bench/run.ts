@@ -61,7 +61,7 @@ const socketEvents = Math.round(seconds('BENCH_EVENTS', 50));
 const STORM_CONNECTIONS = 8;
 const READ_CONNECTIONS_UNDER_STORM = 8;
 const ATTACK_CONNECTIONS = 8;
-const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).bcryptRounds;
+const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).passwords.bcryptRounds;
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }

@@ -55,7 +55,7 @@ async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase
   try {
     await ensureDatabase(directUrl);
     // One connection is plenty for a command.
-    const orm = await connect(url, { ...settings, dbPoolSize: 1 });
+    const orm = await connect(url, { ...settings, database: { ...settings.database, poolSize: 1 } });
     return {
       orm,
       directUrl,
@@ -73,9 +73,10 @@ async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase
 
 export async function openDatabase(settings: Settings): Promise<CommandDatabase> {
   // Text whatever LOG_FORMAT says: a command's log is read by the person who typed it, beside its output.
-  configureLogger({ level: settings.logLevel, format: 'text' });
-  if (settings.databaseUrl) return open(settings.databaseUrl, settings, undefined, settings.databaseDirectUrl);
-  const dataDir = usableDataDir(path.join(settings.dataDir, 'postgres'), settings.dataDirExplicit);
+  configureLogger({ level: settings.logging.level, format: 'text' });
+  const { url, directUrl, dataDir: root, dataDirExplicit } = settings.database;
+  if (url) return open(url, settings, undefined, directUrl);
+  const dataDir = usableDataDir(path.join(root, 'postgres'), dataDirExplicit);
   const running = runningEmbeddedUrl(dataDir);
   if (running) return open(running, settings);
   let embedded: EmbeddedDatabase;

@@ -14,7 +14,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import type { ValidationRule } from 'graphql';
-import type { Settings } from '../settings';
+import type { OperationLimits } from '../settings';
 import { costLimitPlugin } from './cost';
 import { noIntrospectionRule } from './introspection';
 import { passwordFieldsPlugin } from './password-fields';
@@ -36,10 +36,10 @@ export interface OperationLimitChecks {
   plugins: ApolloServerPlugin[];
 }
 
-export function operationLimits(settings: Pick<Settings, 'limits' | 'introspection' | 'introspectionExplicit'>): OperationLimitChecks {
-  const { maxAliases, maxDepth, maxTokens, maxCost } = settings.limits;
+export function operationLimits(limits: OperationLimits): OperationLimitChecks {
+  const { maxAliases, maxDepth, maxTokens, maxCost } = limits;
   const refused = new RefusedDocuments();
-  const introspection = settings.introspection ? [] : [noIntrospectionRule(settings)];
+  const introspection = limits.introspection ? [] : [noIntrospectionRule(limits)];
   return {
     httpMiddleware: earlyRefusalMiddleware(maxTokens, refused),
     validationRules: introspection,

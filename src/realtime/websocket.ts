@@ -121,11 +121,11 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
-    maxPayload: settings.wsMaxMessageBytes,
+    maxPayload: settings.sockets.maxMessageBytes,
     verifyClient: (_info, done) => {
       if (stopping) return done(false, 503, 'The server is shutting down.', { 'Retry-After': '1' });
-      if (wss.clients.size >= settings.wsMaxSockets) {
-        return done(false, 503, `Too many WebSocket connections (at most ${settings.wsMaxSockets} per process).`, { 'Retry-After': '1' });
+      if (wss.clients.size >= settings.sockets.maxSockets) {
+        return done(false, 503, `Too many WebSocket connections (at most ${settings.sockets.maxSockets} per process).`, { 'Retry-After': '1' });
       }
       done(true);
     },
@@ -169,7 +169,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   const serving = useServer<Record<string, unknown> | undefined>(
     {
       schema,
-      connectionInitWaitTimeout: settings.wsInitTimeoutMs,
+      connectionInitWaitTimeout: settings.sockets.initTimeoutMs,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         if (stopping) {
@@ -209,8 +209,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       onSubscribe: async (ctx, id, payload) => {
         if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
         // graphql-ws has already counted this operation in.
-        if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
-          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
+        if (Object.keys(ctx.subscriptions).length > settings.sockets.maxSubscriptions) {
+          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.sockets.maxSubscriptions}).`)];
         }
         let document: DocumentNode;
         try {
@@ -290,7 +290,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       },
     },
     wss,
-    settings.wsKeepAliveMs,
+    settings.sockets.keepAliveMs,
   );
 
   return {
