@@ -72,7 +72,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     ],
   });
   await apollo.start();
-  // The one LISTEN connection of this process; never through a transaction pooler (see settings.ts).
+  // The one LISTEN connection of this process; never through a transaction pooler (see DATABASE_DIRECT_URL in src/settings/declarations.ts).
   const hub = new LiveHub(orm, settings.database.directUrl ?? (orm.config.get('clientUrl') as string), pubSub);
   try {
     await hub.start();
