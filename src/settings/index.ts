@@ -40,16 +40,12 @@ export type ThrottleSettings = ValuesOf<typeof throttles>;
 export type SocketSettings = ValuesOf<typeof sockets>;
 export type LoggingSettings = ValuesOf<typeof logging>;
 
-export interface Settings {
-  server: ServerSettings;
+/** One property per group of GROUPS, so a group declared there is a group here. */
+type Declared = { [K in keyof typeof GROUPS]: ValuesOf<(typeof GROUPS)[K]> };
+
+export interface Settings extends Declared {
   database: DatabaseSettings;
-  tokens: TokenSettings;
-  loginTokens: LoginTokenSettings;
-  passwords: PasswordSettings;
   limits: OperationLimits;
-  throttles: ThrottleSettings;
-  sockets: SocketSettings;
-  logging: LoggingSettings;
 }
 
 export function loadSettings(env: Env = process.env): Settings {
