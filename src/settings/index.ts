@@ -49,6 +49,7 @@ export interface Settings extends Declared {
 }
 
 export function loadSettings(env: Env = process.env): Settings {
+  // NODE_ENV's own default is a plain value, so the context it is read with does not matter.
   const context = { env, nodeEnv: read(NODE_ENV, { env, nodeEnv: 'development' }) };
   const groups: Record<string, unknown> = {};
   for (const [key, group] of Object.entries(GROUPS)) groups[key] = readGroup<Record<string, Setting<unknown>>>(group, context);
