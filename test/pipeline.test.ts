@@ -46,10 +46,8 @@ async function loginToken(): Promise<{ token: string; tokenId: string }> {
 }
 
 async function lastUsedOf(tokenId: string): Promise<{ last_used: string | null; expiry: string | null }> {
-  const [row] = await server.orm.em
-    .getConnection()
-    .execute<{ last_used: string | null; expiry: string | null }[]>('select last_used, expiry from authtoken_login_token where id = ?', [tokenId]);
-  return row;
+  const rows = await server.orm.em.getConnection().execute<{ last_used: string | null; expiry: string | null }[]>('select last_used, expiry from authtoken_login_token where id = ?', [tokenId]);
+  return rows[0];
 }
 
 const THROWING = [
