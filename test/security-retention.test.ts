@@ -63,7 +63,7 @@ describe('SECURITY_LOG_RETENTION_DAYS and prune-security-log', () => {
       expect(() => loadSettings({ [name]: value }), `${name}=${value}`).toThrow(SettingsError);
       expect(() => loadSettings({ [name]: value })).toThrow(name);
     }
-    expect(loadSettings({})).toMatchObject({ securityLogRetentionDays: 90, securityLogPrune: true });
+    expect(loadSettings({}).securityLog).toEqual({ retentionDays: 90, prune: true });
     const bad = commandIo({ DATABASE_URL: server.databaseUrl, SECURITY_LOG_RETENTION_DAYS: '-1' });
     expect(await main(['prune-security-log'], bad.io)).toBe(1);
     expect(bad.err()).toMatch(/SECURITY_LOG_RETENTION_DAYS must be an integer from 1 to 3650/);

@@ -51,7 +51,7 @@ export class AdminResolver {
     @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
     @Ctx() context: Context,
   ): Promise<Token> {
-    return createUserToken(context.em, username.trim(), reset ?? false, context.settings.djangoDatabase, staffCallerOf(context, 'createToken'));
+    return createUserToken(context.em, username.trim(), reset ?? false, context.settings.database.django, staffCallerOf(context, 'createToken'));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
@@ -64,7 +64,7 @@ export class AdminResolver {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })
   createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() context: Context): Promise<User> {
-    return createUserAsStaff(context.em, context.user!, input, context.settings, staffCallerOf(context, 'createUser'));
+    return createUserAsStaff(context.em, context.user!, input, context.settings.passwords, staffCallerOf(context, 'createUser'));
   }
 
   @Mutation(() => User, {
@@ -110,6 +110,6 @@ export class AdminResolver {
     @Arg('password', () => String) password: string,
     @Ctx() context: Context,
   ): Promise<boolean> {
-    return setPasswordAsStaff(context.em, context.user!, id, password, context.settings, staffCallerOf(context, 'setPassword'));
+    return setPasswordAsStaff(context.em, context.user!, id, password, context.settings.passwords, staffCallerOf(context, 'setPassword'));
   }
 }

@@ -28,7 +28,7 @@ Options:
     const token = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
       try {
-        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.djangoDatabase, commandCaller('create-token'));
+        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.database.django, commandCaller('create-token'));
       } catch (error) {
         if (error instanceof UnknownUser) throw new CommandError(error.message);
         throw error;

@@ -21,9 +21,9 @@ Options:
     const settings = loadSettings(io.env);
     const deleted = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
-      return pruneSecurityLog(orm.em.fork(), settings.securityLogRetentionDays);
+      return pruneSecurityLog(orm.em.fork(), settings.securityLog.retentionDays);
     });
-    const days = settings.securityLogRetentionDays;
+    const days = settings.securityLog.retentionDays;
     writeLine(io.stdout, `Deleted ${deleted} security event${deleted === 1 ? '' : 's'} older than ${days} day${days === 1 ? '' : 's'}.`);
   },
 };

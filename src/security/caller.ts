@@ -21,6 +21,6 @@ export function callerOf(context: { client: ClientInfo; user: { id: number } | n
 }
 
 /** The caller of a staff write that Django's admin log records too, with DJANGO_DATABASE (src/security/django-admin-log.ts). */
-export function staffCallerOf(context: Parameters<typeof callerOf>[0] & { settings: { djangoDatabase: boolean } }, action: AdminAction): Caller {
-  return { ...callerOf(context), ...(context.settings.djangoDatabase ? { djangoAdmin: action } : {}) };
+export function staffCallerOf(context: Parameters<typeof callerOf>[0] & { settings: { database: { django: boolean } } }, action: AdminAction): Caller {
+  return { ...callerOf(context), ...(context.settings.database.django ? { djangoAdmin: action } : {}) };
 }

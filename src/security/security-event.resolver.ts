@@ -25,7 +25,7 @@ export class SecurityEventResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() { em, settings }: Context,
   ): Promise<SecurityEventConnection> {
-    return searchSecurityEvents(em, filter, { first: pageSize(first, DEFAULT_EVENTS), after }, settings.djangoDatabase);
+    return searchSecurityEvents(em, filter, { first: pageSize(first, DEFAULT_EVENTS), after }, settings.database.django);
   }
 
   @Authorized()

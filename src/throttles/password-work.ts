@@ -17,7 +17,7 @@ export const PASSWORD_SCOPE = 'password';
 
 export async function spendPasswordWork(context: Pick<Context, 'em' | 'settings' | 'ip' | 'client' | 'user' | 'auth'>): Promise<void> {
   const { em, settings, ip } = context;
-  const rate = settings.passwordRate;
+  const rate = settings.throttles.passwordRate;
   if (!rate) return;
   const [row] = await em
     .getConnection()

@@ -43,7 +43,7 @@ export async function changePassword(
     if (!(error instanceof ValidationError)) throw error;
     throw new ValidationError(`currentPassword: ${WRONG_CURRENT_PASSWORD}`, 'currentPassword');
   }
-  const hash = await hashPassword(change.newPassword, settings);
+  const hash = await hashPassword(change.newPassword, settings.passwords);
   const audit = caller && { caller, type: SecurityEventType.PASSWORD_CHANGED };
   await setPasswordHash(em, user.id, hash, change.revokeOtherTokens ? auth : undefined, change.revokeOtherTokens, audit);
   return true;

@@ -13,7 +13,7 @@ export class UserResolver {
   @ChecksPassword()
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() context: Context): Promise<User> {
-    return registerUser(context.em, input, context.settings, callerOf(context));
+    return registerUser(context.em, input, context.settings.passwords, callerOf(context));
   }
 
   @Authorized()
