@@ -9,11 +9,16 @@
  * is back, authenticated sockets are refused (1013, Try Again Later).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { TokenKind } from '../authtoken/token-kind';
 import { logger } from '../logger';
 import { ProductEventKind, PRODUCT_CHANGED, type LivePubSub } from '../products/product-events';
 import { productFromRow, productRowById, type ProductRow } from '../products/product.queries';
 import { DatabaseListener } from './listener';
 import { SocketRegistry } from './socket-registry';
+
+/** What a revocation names besides a token kind: a user, deactivated (the token_kinds migration). */
+const REVOKED_USER = 'USER';
+const REVOKED_KINDS = new Set<string>([...Object.values(TokenKind), REVOKED_USER]);
 
 export const PRODUCT_CHANNEL = 'authtoken_product';
 export const REVOKED_CHANNEL = 'authtoken_revoked';
@@ -68,9 +73,10 @@ export class LiveHub {
 
   private revoked(payload: string): void {
     const message = JSON.parse(payload) as { kind?: unknown; ids?: unknown };
-    if (typeof message.kind !== 'string' || !Array.isArray(message.ids)) throw new Error(`Unexpected revocation: ${payload}`);
+    const kind = message.kind as TokenKind | typeof REVOKED_USER;
+    if (!REVOKED_KINDS.has(kind) || !Array.isArray(message.ids)) throw new Error(`Unexpected revocation: ${payload}`);
     const ids = message.ids.map(String);
-    const closed = message.kind === 'user' ? this.registry.revokeUsers(ids.map(Number)) : this.registry.revokeCredentials(message.kind, ids);
+    const closed = kind === REVOKED_USER ? this.registry.revokeUsers(ids.map(Number)) : this.registry.revokeCredentials(kind, ids);
     if (closed) logger.debug(`Revocation (${message.kind}): closed ${closed} socket(s)`);
   }
 
