@@ -20,7 +20,7 @@ import { databaseOutagePlugin, formatErrorFor, wwwAuthenticatePlugin } from './e
 import { operationLimits } from './limits';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
-import { createLivePubSub } from './products/product-events';
+import { createLivePubSub } from './realtime/live-events';
 import { LiveHub } from './realtime/hub';
 import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
