@@ -14,6 +14,7 @@ import { createSuperuser } from '../src/commands/createsuperuser';
 import { bcryptSha256Policy } from '../src/users/passwords';
 import { commands, main } from '../src/commands';
 import { runningEmbeddedUrl } from '../src/commands/database';
+import { embeddedUrl, readPostmasterPid } from '../src/database/embedded';
 import { ValidationError } from '../src/errors';
 import { migrationsList } from '../src/migrations';
 
@@ -152,16 +153,23 @@ describe('the functions behind the commands', () => {
     ).rejects.toThrow('username: A user with that username already exists.');
   });
 
-  it('runningEmbeddedUrl ignores a missing or stale postmaster.pid', () => {
+  it('runningEmbeddedUrl ignores a missing, damaged or stale postmaster.pid, and a pid that is no postgres', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-pid-'));
     try {
+      fs.writeFileSync(`${dir}.password`, 'p@ss word\n');
+      expect(runningEmbeddedUrl(dir)).toBeUndefined();
+      fs.writeFileSync(path.join(dir, 'postmaster.pid'), '');
+      expect(readPostmasterPid(dir)).toEqual({ pid: NaN, port: NaN });
       expect(runningEmbeddedUrl(dir)).toBeUndefined();
       // A pid that cannot be alive: beyond the kernel's pid_max.
       fs.writeFileSync(path.join(dir, 'postmaster.pid'), `99999999\n${dir}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
+      expect(readPostmasterPid(dir)).toEqual({ pid: 99999999, port: 5432 });
       expect(runningEmbeddedUrl(dir)).toBeUndefined();
+      // Alive, but not a postgres (this test's own process): a pid recycled since postgres died.
       fs.writeFileSync(path.join(dir, 'postmaster.pid'), `${process.pid}\n${dir}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
-      fs.writeFileSync(`${dir}.password`, 'p@ss word\n');
-      expect(runningEmbeddedUrl(dir)).toBe('postgres://postgres:p%40ss%20word@127.0.0.1:5432/authtoken');
+      expect(runningEmbeddedUrl(dir)).toBeUndefined();
+      // The running case, with this password in its URL, is the embedded default's test below.
+      expect(embeddedUrl(5432, 'p@ss word', 'authtoken')).toBe('postgres://postgres:p%40ss%20word@127.0.0.1:5432/authtoken');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(`${dir}.password`, { force: true });

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readPostmasterPid } from '../src/database/embedded';
 
 export const SERVER = path.resolve(__dirname, '..', 'dist', 'src', 'server.js');
 
@@ -73,22 +74,11 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
 
 /** The embedded PostgreSQL's pid, from its postmaster.pid under DATA_DIR; undefined while there is none. */
 export function postmasterPid(dataDir: string): number | undefined {
-  try {
-    return Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return undefined;
-  }
+  return readPostmasterPid(path.join(dataDir, 'postgres'))?.pid;
 }
 
 /** Whether a process with this pid exists (signal 0 only asks). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive as alive } from '../src/processes';
 
 export async function graphqlAt(
   baseUrl: string,

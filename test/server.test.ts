@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { postmasterPid as runningPostmaster } from './server-process';
 
 const root = path.join(__dirname, '..');
