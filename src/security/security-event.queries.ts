@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../errors';
 import { tokenKeyOf } from '../authtoken/keys';
-import { TokenKind } from '../authtoken/token.types';
+import { TokenKind } from '../authtoken/token-kind';
 import { usernameMatches } from '../users/credentials';
 import { parseId, requireMaxLength, requireNoControlCharacters } from '../validation';
 import { EVENT_TYPES, type SecurityEventType } from './event-types';

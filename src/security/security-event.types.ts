@@ -1,7 +1,7 @@
 /** The security log's GraphQL types: an event, a cursor-paged connection of them, and the staff's filter. */
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeISOResolver, JSONObjectResolver } from 'graphql-scalars';
-import { TokenKind } from '../authtoken/token.types';
+import { TokenKind } from '../authtoken/token-kind';
 import { SecurityEventType } from './event-types';
 
 @ObjectType({ simpleResolvers: true, description: 'One security event (docs/security-log.md). Never a password, key or Authorization value.' })

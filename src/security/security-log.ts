@@ -98,13 +98,12 @@ export async function recordSecurityEvents(em: EntityManager, caller: Caller, ev
 }
 
 /**
- * One event's insert with parameters numbered from `$<first>`, for a failure path that must stay one round
- * trip: the token store's expired-token deletion (a CTE) carries its TOKEN_EXPIRED this way, so the 401 is not
- * held for a second statement. Pair it with eventValues() and, once run, logInserted().
+ * One event's insert (`?` placeholders), for a failure path that must stay one round trip: the token
+ * lookup's expired-token deletion (a CTE) carries its TOKEN_EXPIRED this way, so the 401 is not held for a
+ * second statement. Pair it with eventValues() and, once run, logInserted().
  */
-export function eventInsert(first: number): string {
-  const params = COLUMNS.map((column, index) => `$${first + index}${column === 'detail' ? '::jsonb' : ''}`);
-  return `insert into authtoken_security_event (${COLUMNS.join(', ')}) values (${params.join(', ')}) returning id, at`;
+export function eventInsert(): string {
+  return `insert into authtoken_security_event (${COLUMNS.join(', ')}) values ${ROW} returning id, at`;
 }
 
 export function eventValues(caller: Caller, event: SecurityEventInput): unknown[] {
