@@ -123,7 +123,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const ip = req.ip ?? req.socket.remoteAddress ?? '';
-        return carryPrepared(await createContext(req.headers.authorization, ip, httpClient({ ip, headers: req.headers, body: req.body })), req);
+        return carryPrepared(await createContext(req.headers.authorization, ip, httpClient(req)), req);
       },
     }),
   ];

@@ -157,8 +157,9 @@ export function pipelinePlugin(pipeline: OperationPipeline, authKeyword: string)
           if (response.http.status === 401) response.http.headers.set('www-authenticate', authKeyword);
           noteOperation(requestContext);
           // Step 6: only an authenticated mutation's answer is looked at (no query for anything else).
-          if (requestContext.contextValue.user && response.body.kind === 'single') {
-            await pipeline.recordOutcome(operation?.node ?? requestContext.operation, requestContext.contextValue, response.body.singleResult);
+          const node = operation?.node ?? requestContext.operation;
+          if (node?.operation === 'mutation' && requestContext.contextValue.user && response.body.kind === 'single') {
+            await pipeline.recordOutcome(node, requestContext.contextValue, response.body.singleResult);
           }
         },
       };

@@ -38,22 +38,36 @@ export function operationNameOf(name: unknown): string | null {
   return typeof name === 'string' && OPERATION_NAME.test(name) ? name : null;
 }
 
-/** An HTTP request's client. The operation's name is the body's operationName, else the document's first. */
-export function httpClient(req: { ip?: string; headers: http.IncomingHttpHeaders; body?: unknown }): ClientInfo {
-  return {
-    ip: req.ip || null,
-    get userAgent() {
-      return userAgentOf(req.headers);
-    },
-    get requestId() {
-      return requestIdOf(req.headers);
-    },
-    get operation() {
-      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { operationName?: unknown; query?: unknown };
-      if (body.operationName !== undefined && body.operationName !== null) return operationNameOf(body.operationName);
-      return (typeof body.query === 'string' && FIRST_OPERATION.exec(body.query)?.[1]) || null;
-    },
-  };
+type HttpRequest = { ip?: string; headers: http.IncomingHttpHeaders; body?: unknown };
+
+/**
+ * An HTTP request's client. The operation's name is the body's operationName, else the document's first.
+ * A class, its getters on the prototype: one small object per request, no closures.
+ */
+class HttpClient implements ClientInfo {
+  constructor(private readonly req: HttpRequest) {}
+
+  get ip(): string | null {
+    return this.req.ip || null;
+  }
+
+  get userAgent(): string | null {
+    return userAgentOf(this.req.headers);
+  }
+
+  get requestId(): string | null {
+    return requestIdOf(this.req.headers);
+  }
+
+  get operation(): string | null {
+    const body = (this.req.body && typeof this.req.body === 'object' ? this.req.body : {}) as { operationName?: unknown; query?: unknown };
+    if (body.operationName !== undefined && body.operationName !== null) return operationNameOf(body.operationName);
+    return (typeof body.query === 'string' && FIRST_OPERATION.exec(body.query)?.[1]) || null;
+  }
+}
+
+export function httpClient(req: HttpRequest): ClientInfo {
+  return new HttpClient(req);
 }
 
 /** A WebSocket operation's client: the upgrade request's headers, the operation's own name. */
