@@ -25,6 +25,8 @@ import { LiveHub } from './realtime/hub';
 import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { observabilityPlugin } from './observe/requests';
+import { corsOptions } from './sessions/cors';
+import { httpSessions } from './sessions/session';
 
 export interface App {
   express: express.Express;
@@ -103,19 +105,14 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     }
   });
 
-  // A cross-origin client may read WWW-Authenticate (which scheme a 401 wants) and Retry-After (429, 503):
-  // browsers hide every response header but a handful unless they are exposed.
-  const graphqlCors = cors(
-    settings.corsOrigins
-      ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600, exposedHeaders: ['WWW-Authenticate', 'Retry-After'] }
-      : { origin: false },
-  );
+  const graphqlCors = cors(corsOptions(settings));
+  const sessionOf = httpSessions(settings);
   const graphql = [
     graphqlCors,
     express.json({ limit: '100kb' }),
     limits.httpMiddleware,
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
+      context: async ({ req, res }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? '', sessionOf(req, res)),
     }),
   ];
   // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express

@@ -71,8 +71,21 @@ export async function authenticate(
   const parsed = parseAuthorizationHeader(header, settings.authKeyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
+  return authenticateKey(em, parsed.key, settings, requestEm);
+}
+
+/**
+ * A key from elsewhere than the header (the session cookie, src/sessions/): looked up and judged exactly as a
+ * header's key, with the same errors and the same one query.
+ */
+export async function authenticateKey(
+  em: EntityManager,
+  key: string,
+  settings: AuthenticationSettings,
+  requestEm: () => EntityManager = () => em,
+): Promise<Authenticated> {
   const policy = settings.loginTokens;
-  const found = await lookupToken(em, parsed.key, policy);
+  const found = await lookupToken(em, key, policy);
   if (found.kind === 'unknown') throw new AuthenticationFailed(INVALID_TOKEN);
   if (found.kind === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.

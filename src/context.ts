@@ -7,8 +7,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { authenticate, type Authenticated } from './authentication';
-import { isConnectionError, ServiceUnavailable } from './errors';
+import { authenticate, authenticateKey, type Authenticated } from './authentication';
+import { AuthenticationFailed, isConnectionError, ServiceUnavailable } from './errors';
+import type { RequestSession } from './sessions/session';
 import type { Settings } from './settings';
 import { recordTokenUse, type AuthToken } from './authtoken/token-store';
 import type { LoginToken } from './authtoken/login-token.entity';
@@ -24,6 +25,8 @@ export interface Context {
   settings: Settings;
   /** The client address (behind a proxy on loopback, the X-Forwarded-For client). */
   ip: string;
+  /** The session cookie of an HTTP request when AUTH_COOKIE is on (src/sessions/session.ts), else null. */
+  session: RequestSession | null;
 }
 
 const AUTHENTICATED = Symbol('authenticated');
@@ -42,6 +45,7 @@ class OperationContext implements Context {
     authenticated: Authenticated | null,
     public settings: Settings,
     public ip: string,
+    public session: RequestSession | null = null,
   ) {
     this[AUTHENTICATED] = authenticated;
     this.user = authenticated?.user ?? null;
@@ -61,13 +65,29 @@ export function makeContext(em: EntityManager, authenticated: Authenticated | nu
 }
 
 export function contextFactory(orm: MikroORM, settings: Settings) {
-  return async function createContext(authorization: string | undefined, ip: string): Promise<Context> {
+  return async function createContext(authorization: string | undefined, ip: string, session: RequestSession | null = null): Promise<Context> {
     try {
       let em: EntityManager | undefined;
       // The lookup borrows the root EntityManager's pool; the fork is made only for a valid token (or
       // below, for an anonymous request), so a 401 costs none.
-      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()));
-      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip);
+      const requestEm = () => (em = orm.em.fork());
+      let authenticated: Authenticated | null;
+      if (!authorization && session?.key !== undefined) {
+        // The cookie counts only without a header, and only from a trusted origin: nothing runs otherwise.
+        session.checkOrigin();
+        try {
+          authenticated = await authenticateKey(orm.em, session.key, settings, requestEm);
+        } catch (error) {
+          // A cookie that no longer authenticates is dropped, or the browser would send it (and be refused,
+          // even for startSession) until it expired.
+          if (error instanceof AuthenticationFailed) session.clear();
+          throw error;
+        }
+        session.authenticated = true;
+      } else {
+        authenticated = await authenticate(orm.em, authorization, settings, requestEm);
+      }
+      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip, session);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
       throw error;
@@ -97,6 +117,9 @@ export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
         if (!operation || onlyInspects(operation)) return;
         await recordTokenUse(contextValue.em, use);
         const token = contextValue.auth as LoginToken;
+        // A refreshed expiry reaches the browser as a new Max-Age, or its cookie would die first.
+        const session = contextValue.session;
+        if (session?.authenticated && use.expiry?.getTime() !== token.expiry?.getTime()) session.set(session.key!, use.expiry);
         // The managed token shows what was written; its snapshot too, so that no flush writes it again.
         Object.assign(token, { lastUsed: use.lastUsed, expiry: use.expiry });
         contextValue.em.getUnitOfWork().register(token, { ...token, user: token.user.id } as never);

@@ -8,6 +8,8 @@
  * | TokenExpired          | UNAUTHENTICATED       | 401  | an expired login token (`extensions.reason`)       |
  * | NotAuthenticated      | UNAUTHENTICATED       | 401  | anonymous caller on an @Authorized field           |
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
+ * | CsrfFailed            | FORBIDDEN (reason     | 403  | a cookie-authenticated request from an untrusted   |
+ * |                       | CSRF)                 |      | origin (src/sessions/csrf.ts)                      |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
  * | Throttled             | THROTTLED             | 429  | too many failed logins or password checks (with    |
@@ -74,6 +76,13 @@ export class NotAuthenticated extends AuthenticationFailed {
 export class PermissionDenied extends ClientError {
   constructor(message = 'You do not have permission to perform this action.') {
     super(message, { extensions: { code: 'FORBIDDEN', http: httpExtension(403) } });
+  }
+}
+
+/** DRF's SessionAuthentication answer to a failed CSRF check: `CSRF Failed: <Django's reason>`. */
+export class CsrfFailed extends ClientError {
+  constructor(reason: string) {
+    super(`CSRF Failed: ${reason}`, { extensions: { code: 'FORBIDDEN', reason: 'CSRF', http: httpExtension(403) } });
   }
 }
 

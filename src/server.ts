@@ -29,6 +29,9 @@ async function main(): Promise<void> {
       : `Database: ${describeUrl(database.url)} (DATABASE_URL${settings.databasePooler === 'transaction' ? ', through a transaction pooler' : ''})`,
   );
   if (database.applied.length) logger.info(`Applied migrations: ${database.applied.join(', ')}`);
+  if (settings.cookie.enabled && !settings.cookie.secure) {
+    logger.info(`AUTH_COOKIE_SECURE=false: the session cookie "${settings.cookie.name}" is sent without Secure and without the __Host- prefix, so it also travels over plain HTTP`);
+  }
   // From here on the settings name the database in use, the embedded one included, for whatever needs
   // the direct URL (LISTEN, for subscriptions).
   const servingSettings = { ...settings, databaseUrl: database.url, databaseDirectUrl: database.directUrl };

@@ -41,6 +41,11 @@
  * | WS_MAX_SOCKETS     | 10000                            | open WebSockets per process; more are refused with 503    |
  * | WS_MAX_SUBSCRIPTIONS| 100                             | operations at once on one socket                          |
  * | WS_MAX_MESSAGE_BYTES| 102400                          | largest message a client may send (close 1009)            |
+ * | AUTH_COOKIE        | false                            | startSession: a login token in an HttpOnly cookie         |
+ * | AUTH_COOKIE_NAME   | authtoken (sent as __Host-authtoken) | the cookie's name; `__Host-` is added while Secure    |
+ * | AUTH_COOKIE_SECURE | true                             | false: no Secure, no __Host- prefix (plain HTTP off-local)|
+ * | TRUSTED_ORIGINS    | CORS_ORIGINS (never *)           | other origins a cookie-authenticated request may come from|
+ * | TRUSTED_DOCUMENTS  | off                              | off, log or enforce: only the manifest's documents        |
  *
  * A bad value stops the start-up with a message naming the variable: a typo must not silently fall back.
  */
@@ -107,6 +112,20 @@ export interface Settings {
   wsMaxSockets: number;
   wsMaxSubscriptions: number;
   wsMaxMessageBytes: number;
+  /** Cookie sessions (src/sessions/): see docs/sessions.md. */
+  cookie: CookieSettings;
+  /** Besides the server's own origin, where a cookie-authenticated request may come from (CSRF). */
+  trustedOrigins: string[];
+  trustedDocuments: TrustedDocumentsMode;
+}
+
+export type TrustedDocumentsMode = 'off' | 'log' | 'enforce';
+
+export interface CookieSettings {
+  enabled: boolean;
+  /** The full name sent, prefix included (`__Host-authtoken` by default). */
+  name: string;
+  secure: boolean;
 }
 
 export interface LoginTokenSettings {
@@ -214,7 +233,25 @@ function corsOrigins(env: Env): Settings['corsOrigins'] {
   const raw = env.CORS_ORIGINS?.trim();
   if (!raw) return undefined;
   if (raw === '*') return '*';
-  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  return originList(env, 'CORS_ORIGINS');
+}
+
+// RFC 6265's cookie-name characters (an RFC 7230 token).
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+function cookieSettings(env: Env): CookieSettings {
+  const secure = boolean(env, 'AUTH_COOKIE_SECURE', true);
+  const base = env.AUTH_COOKIE_NAME?.trim() || 'authtoken';
+  if (!COOKIE_NAME.test(base)) throw new SettingsError(`AUTH_COOKIE_NAME must be a cookie name (letters, digits, - _ . and no spaces), got "${base}"`);
+  // The prefix is the setting's to add: a browser only honours it with Secure, Path=/ and no Domain.
+  if (/^__(host|secure)-/i.test(base)) {
+    throw new SettingsError(`AUTH_COOKIE_NAME is the name without its prefix: __Host- is added while AUTH_COOKIE_SECURE is true, got "${base}"`);
+  }
+  return { enabled: boolean(env, 'AUTH_COOKIE', false), name: secure ? `__Host-${base}` : base, secure };
+}
+
+function originList(env: Env, name: string): string[] {
+  const origins = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
   for (const origin of origins) {
     let url: URL | undefined;
     try {
@@ -223,10 +260,17 @@ function corsOrigins(env: Env): Settings['corsOrigins'] {
       url = undefined;
     }
     if (!url || url.origin !== origin) {
-      throw new SettingsError(`CORS_ORIGINS entries must be origins such as https://app.example.com, got "${origin}"`);
+      throw new SettingsError(`${name} entries must be origins such as https://app.example.com, got "${origin}"`);
     }
   }
   return origins;
+}
+
+/** TRUSTED_ORIGINS, else the CORS origins; never `*`, which would trust every site with the cookie. */
+function trustedOrigins(env: Env, cors: Settings['corsOrigins']): string[] {
+  if (env.TRUSTED_ORIGINS?.trim() === '*') throw new SettingsError('TRUSTED_ORIGINS cannot be *: list the origins a cookie session may be used from');
+  if (env.TRUSTED_ORIGINS?.trim()) return originList(env, 'TRUSTED_ORIGINS');
+  return Array.isArray(cors) ? cors : [];
 }
 
 function trustProxy(env: Env): Settings['trustProxy'] {
@@ -274,6 +318,7 @@ export function loadSettings(env: Env = process.env): Settings {
     throw new SettingsError(`AUTH_KEYWORD must be a single word such as Token or Bearer, got "${authKeyword}"`);
   }
   const url = databaseUrl(env);
+  const cors = corsOrigins(env);
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -288,7 +333,10 @@ export function loadSettings(env: Env = process.env): Settings {
     // The floor keeps a typo (15 for 1500000) from storing nearly unprotected passwords; tests use 1000.
     pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', DJANGO_PBKDF2_ITERATIONS, 1000, 100_000_000),
     djangoDatabase: boolean(env, 'DJANGO_DATABASE', false),
-    corsOrigins: corsOrigins(env),
+    corsOrigins: cors,
+    cookie: cookieSettings(env),
+    trustedOrigins: trustedOrigins(env, cors),
+    trustedDocuments: oneOf<TrustedDocumentsMode>(env, 'TRUSTED_DOCUMENTS', 'off', ['off', 'log', 'enforce']),
     nodeEnv,
     introspection: boolean(env, 'INTROSPECTION', !production),
     introspectionExplicit: Boolean(env.INTROSPECTION?.trim()),

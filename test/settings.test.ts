@@ -5,6 +5,18 @@ import { projectRoot } from '../src/paths';
 import { loadSettings, SettingsError } from '../src/settings';
 
 describe('loadSettings', () => {
+  it('has cookie sessions off, named __Host-authtoken and Secure, trusting the CORS origins, and trusted documents off by default', () => {
+    expect(loadSettings({})).toMatchObject({ cookie: { enabled: false, name: '__Host-authtoken', secure: true }, trustedOrigins: [], trustedDocuments: 'off' });
+    expect(loadSettings({ NODE_ENV: 'production' }).trustedDocuments).toBe('off');
+    expect(loadSettings({ CORS_ORIGINS: 'https://a.example,https://b.example' }).trustedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    // `*` lets any page read answers, never use the cookie.
+    expect(loadSettings({ CORS_ORIGINS: '*' }).trustedOrigins).toEqual([]);
+    expect(loadSettings({ CORS_ORIGINS: '*', TRUSTED_ORIGINS: 'https://app.example' }).trustedOrigins).toEqual(['https://app.example']);
+    expect(loadSettings({ AUTH_COOKIE: 'true', AUTH_COOKIE_NAME: 'sid' }).cookie).toEqual({ enabled: true, name: '__Host-sid', secure: true });
+    expect(loadSettings({ AUTH_COOKIE_SECURE: 'false' }).cookie.name).toBe('authtoken');
+    expect(loadSettings({ TRUSTED_DOCUMENTS: 'enforce' }).trustedDocuments).toBe('enforce');
+  });
+
   it('has the documented defaults for an empty environment', () => {
     expect(loadSettings({})).toMatchObject({
       port: 4000,
@@ -271,6 +283,16 @@ describe('loadSettings', () => {
     ['MAX_DEPTH', { MAX_DEPTH: 'ten' }],
     ['MAX_TOKENS', { MAX_TOKENS: '99' }],
     ['MAX_COST', { MAX_COST: '1.5' }],
+    ['AUTH_COOKIE', { AUTH_COOKIE: 'maybe' }],
+    ['AUTH_COOKIE_SECURE', { AUTH_COOKIE_SECURE: '2' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: 'my session' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: 'a;b' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: '__Host-authtoken' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: '__secure-x' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: '*' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: 'https://app.example/path' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: 'app.example' }],
+    ['TRUSTED_DOCUMENTS', { TRUSTED_DOCUMENTS: 'on' }],
   ];
 
   for (const [variable, env] of bad) {

@@ -25,12 +25,17 @@ export interface TestSocket {
   dispose(): Promise<void>;
 }
 
-export function openSocket(url: string, connectionParams?: Record<string, unknown> | (() => Record<string, unknown>)): TestSocket {
+export function openSocket(
+  url: string,
+  connectionParams?: Record<string, unknown> | (() => Record<string, unknown>),
+  /** Headers of the upgrade request, as a browser sends them (Cookie, Origin). */
+  upgradeHeaders?: Record<string, string>,
+): TestSocket {
   let worker: string | undefined;
   // Records the upgrade response, which the browser-style API hides.
   class RecordingWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols);
+      super(address, protocols, upgradeHeaders ? { headers: upgradeHeaders } : undefined);
       this.once('upgrade', (response) => (worker = response.headers['x-worker'] as string | undefined));
     }
   }

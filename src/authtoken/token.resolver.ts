@@ -69,17 +69,22 @@ export class TokenResolver {
   @Authorized()
   @Mutation(() => Boolean, {
     description:
-      'Deletes the token that authenticated this call (the DRF token or a login token). The next ' +
-      'obtainAuthToken issues a new DRF token.',
+      'Deletes the token that authenticated this call (the DRF token or a login token; a session cookie ' +
+      'is cleared too). The next obtainAuthToken issues a new DRF token.',
   })
-  async logout(@Ctx() { em, auth }: Context): Promise<boolean> {
-    return deleteToken(em, auth!);
+  async logout(@Ctx() { em, auth, session }: Context): Promise<boolean> {
+    const deleted = await deleteToken(em, auth!);
+    if (session?.authenticated) session.clear();
+    return deleted;
   }
 
   @Authorized()
-  @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall); returns how many." })
-  logoutAll(@Ctx() { em, user }: Context): Promise<number> {
-    return deleteTokensOfUser(em, user!.id);
+  @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall), and clears the session cookie; returns how many." })
+  async logoutAll(@Ctx() { em, user, session }: Context): Promise<number> {
+    const deleted = await deleteTokensOfUser(em, user!.id);
+    // Every token is gone, the cookie's too, whichever credential this call came with.
+    if (session?.key !== undefined) session.clear();
+    return deleted;
   }
 
   @Authorized()

@@ -6,6 +6,10 @@
  *   header is (src/realtime/socket-auth.ts). A bad value closes the socket with 4403 and DRF's message as the
  *   reason; none gives an anonymous socket; a payload that is not usable closes it with 4400 (fatal for the
  *   client, as a malformed request should be). A database outage closes with 1013 (Try Again Later).
+ * - Cookie sessions (AUTH_COOKIE=true): a browser opens a socket with its cookies and no headers. An upgrade
+ *   carrying the session cookie is refused with HTTP 403 (the CSRF answer's JSON) unless its Origin is
+ *   trusted (src/sessions/csrf.ts): cross-site WebSocket hijacking gets nothing. A socket whose
+ *   connection_init has no Authorization is then authenticated by that cookie.
  * - Each operation: authenticated again with the socket's Authorization (one query, as a request costs),
  *   held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
  *   validation rules, then MAX_COST and one password-checking field), then run with a context of the
@@ -44,7 +48,9 @@ import { checkTokenLimit } from '../limits/token-limit';
 import { logger } from '../logger';
 import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
-import { authenticateSocket, type SocketAuthentication } from './socket-auth';
+import { authenticateSocket, type SocketAuthentication, type SocketKey } from './socket-auth';
+import { sessionKeyFrom } from '../sessions/cookie';
+import { csrfAnswer, csrfReason } from '../sessions/csrf';
 import { recordTokenUse } from '../authtoken/token-store';
 
 export const GOING_AWAY = 1001;
@@ -79,8 +85,8 @@ export interface WebSocketEndpoint {
 }
 
 interface SocketState {
-  /** The Authorization value of connection_init, when it authenticated the socket. */
-  authorization: string | null;
+  /** What authenticated the socket (connection_init's Authorization or the upgrade's cookie), or null. */
+  key: SocketKey | null;
   ip: string;
 }
 
@@ -122,22 +128,37 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
     server,
     path: '/graphql',
     maxPayload: settings.wsMaxMessageBytes,
-    verifyClient: (_info, done) => {
+    verifyClient: (info, done) => {
       if (stopping) return done(false, 503, 'The server is shutting down.', { 'Retry-After': '1' });
       if (wss.clients.size >= settings.wsMaxSockets) {
         return done(false, 503, `Too many WebSocket connections (at most ${settings.wsMaxSockets} per process).`, { 'Retry-After': '1' });
       }
+      const csrf = cookieRefusal(info.req);
+      if (csrf) return done(false, 403, csrfAnswer(csrf), { 'Content-Type': 'application/json' });
       done(true);
     },
   });
 
+  // The upgrade's own origin, as express's req.protocol would see it (X-Forwarded-Proto from trusted proxies).
+  const ownOrigin = (request: http.IncomingMessage): string => {
+    const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+    const forwarded = trust(request.socket.remoteAddress ?? '', 0) ? String(request.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
+    return `${forwarded || (encrypted ? 'https' : 'http')}://${request.headers.host}`;
+  };
+  const trustedOrigins = new Set(settings.trustedOrigins);
+  // An upgrade carrying the session cookie from an untrusted page: the socket is never opened.
+  const cookieRefusal = (request: http.IncomingMessage): string | undefined => {
+    if (!settings.cookie.enabled || sessionKeyFrom(request.headers.cookie, settings.cookie) === undefined) return undefined;
+    return csrfReason(request.headers.origin, request.headers.referer, { ownOrigin: ownOrigin(request), trusted: trustedOrigins });
+  };
+
   // A credential reaching its expiry is checked again before its sockets close: a login token refreshed by
   // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
   hub.registry.expiryCheck = async (socket) => {
-    const authorization = states.get(socket as WebSocket)?.authorization;
-    if (!authorization) return { reason: INVALID_TOKEN };
+    const key = states.get(socket as WebSocket)?.key;
+    if (!key) return { reason: INVALID_TOKEN };
     try {
-      const auth = await authenticateSocket(orm, settings, authorization);
+      const auth = await authenticateSocket(orm, settings, key);
       return { expiresAt: auth?.credential.expiresAt ?? null };
     } catch (error) {
       if (error instanceof AuthenticationFailed) return { reason: error.message };
@@ -177,11 +198,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           return false;
         }
         let auth: SocketAuthentication | null;
-        let authorization: string | undefined;
+        let key: SocketKey | undefined;
         const since = Date.now();
         try {
-          authorization = authorizationParam(ctx.connectionParams);
-          auth = await authenticateSocket(orm, settings, authorization);
+          const authorization = authorizationParam(ctx.connectionParams);
+          // The cookie counts only without an Authorization, as over HTTP; its Origin passed verifyClient.
+          const cookie = settings.cookie.enabled && authorization === undefined ? sessionKeyFrom(request.headers.cookie, settings.cookie) : undefined;
+          key = authorization !== undefined ? { authorization } : cookie !== undefined ? { cookie } : undefined;
+          auth = await authenticateSocket(orm, settings, key);
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
@@ -198,7 +222,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           }
           if (!hub.registry.add(socket, auth.credential, since)) return false;
         }
-        states.set(socket, { authorization: auth ? authorization! : null, ip: proxyaddr(request, trust) });
+        states.set(socket, { key: auth ? key! : null, ip: proxyaddr(request, trust) });
         return true;
       },
       onClose: (ctx) => {
@@ -245,9 +269,9 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         // token revoked an instant ago fails here even while its notification is on its way.
         const em = orm.em.fork();
         let auth: SocketAuthentication | null = null;
-        if (state.authorization !== null) {
+        if (state.key !== null) {
           try {
-            auth = await authenticateSocket(orm, settings, state.authorization, em);
+            auth = await authenticateSocket(orm, settings, state.key, em);
             // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
             // records it; the socket then lives until the new expiry.
             const use = auth?.authenticated.use;
