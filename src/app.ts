@@ -27,6 +27,7 @@ import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { observabilityPlugin } from './observe/requests';
 import { corsOptions } from './sessions/cors';
 import { httpSessions } from './sessions/session';
+import { trustedDocuments } from './trusted-documents';
 
 export interface App {
   express: express.Express;
@@ -49,6 +50,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const schema = await createSchema(pubSub);
   const development = settings.nodeEnv === 'development';
   const limits = operationLimits(settings);
+  const documents = trustedDocuments(settings);
   const formatError = formatErrorFor({ development, suggestions: settings.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -66,6 +68,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      ...(documents.plugin ? [documents.plugin] : []),
       ...limits.plugins,
       databaseOutagePlugin,
       wwwAuthenticatePlugin(settings.authKeyword),
@@ -110,6 +113,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const graphql = [
     graphqlCors,
     express.json({ limit: '100kb' }),
+    documents.httpMiddleware,
     limits.httpMiddleware,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? '', sessionOf(req, res)),
@@ -146,7 +150,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     attach(server, options = {}) {
       if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
       // The WebSocket path validates documents itself: with every rule, the shape limits included.
-      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, ...options });
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, documents, ...options });
     },
     closeSockets,
     openSockets: () => sockets?.size ?? 0,

@@ -64,6 +64,11 @@ export function makeContext(em: EntityManager, authenticated: Authenticated | nu
   return new OperationContext(em, authenticated, settings, ip);
 }
 
+/** The caller a context was made for (user, token, due use), for per-operation rules. */
+export function authenticatedOf(context: Context): Authenticated | null {
+  return (context as OperationContext)[AUTHENTICATED] ?? null;
+}
+
 export function contextFactory(orm: MikroORM, settings: Settings) {
   return async function createContext(authorization: string | undefined, ip: string, session: RequestSession | null = null): Promise<Context> {
     try {

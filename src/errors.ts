@@ -16,6 +16,8 @@
  * |                       |                       |      | Retry-After)                                       |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
  * | TooManyOperations     | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
+ * | PersistedQueryNotInList | PERSISTED_QUERY_NOT_IN_LIST | 404 | a documentId the manifest does not hold   |
+ * | QueryNotInSafelist    | QUERY_NOT_IN_SAFELIST | 400  | free text outside the manifest (enforce)           |
  * | LimitExceeded         | GRAPHQL_VALIDATION_   | 400  | an operation over MAX_TOKENS/ALIASES/DEPTH/COST or |
  * |  (src/limits/)        | FAILED                |      | with two password-checking fields                  |
  *
@@ -114,6 +116,26 @@ export class ServiceUnavailable extends ClientError {
   }
 }
 
+/** Trusted documents (src/trusted-documents/), in Apollo Router's codes and words. */
+export class PersistedQueryNotInList extends ClientError {
+  constructor(id: string) {
+    super(`Persisted query '${id}' not found in the persisted query list`, { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: httpExtension(404) } });
+  }
+}
+
+export class QueryNotInSafelist extends ClientError {
+  constructor() {
+    super('The operation body was not found in the persisted query safelist', { extensions: { code: 'QUERY_NOT_IN_SAFELIST', http: httpExtension(400) } });
+  }
+}
+
+/** A request that cannot be read as GraphQL over HTTP (both `query` and `documentId`, say). */
+export class BadRequest extends ClientError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'BAD_REQUEST', http: httpExtension(400) } });
+  }
+}
+
 /**
  * A per-connection limit (WebSocket operations at once): the operation is refused, the connection kept.
  * (Limits on one operation's size are validation failures: src/limits/refusal.ts.)
@@ -139,6 +161,8 @@ export const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'QUERY_NOT_IN_SAFELIST',
 ]);
 
 const CONNECTION_ERROR_CODES = new Set([

@@ -70,11 +70,11 @@ export function openSocket(
 }
 
 /** One query or mutation over the socket: its result, or the `error` message's errors thrown. */
-export function runOnce<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult<T>> {
+export function runOnce<T = any>(client: Client, query: string, variables?: Record<string, unknown>, extra?: Record<string, unknown>): Promise<ExecutionResult<T>> {
   return new Promise((resolve, reject) => {
     let result: ExecutionResult<T> | undefined;
     client.subscribe<T>(
-      { query, variables },
+      { query, variables, ...extra },
       { next: (value) => (result = value), error: reject, complete: () => resolve(result!) },
     );
   });

@@ -51,6 +51,7 @@ import type { LiveHub } from './hub';
 import { authenticateSocket, type SocketAuthentication, type SocketKey } from './socket-auth';
 import { sessionKeyFrom } from '../sessions/cookie';
 import { csrfAnswer, csrfReason } from '../sessions/csrf';
+import type { TrustedDocuments } from '../trusted-documents';
 import { recordTokenUse } from '../authtoken/token-store';
 
 export const GOING_AWAY = 1001;
@@ -74,6 +75,8 @@ export interface WebSocketOptions {
   formatError: FormatError;
   /** express's compiled `trust proxy`, so a socket's ip is what a request's req.ip would be. */
   app: express.Express;
+  /** Trusted documents: ids resolved and the rule checked for each operation, as over HTTP. */
+  documents: TrustedDocuments;
   /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
   workerId?: number;
 }
@@ -116,7 +119,7 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 }
 
 export function attachWebSocket(server: http.Server, options: WebSocketOptions): WebSocketEndpoint {
-  const { schema, orm, settings, hub, formatError } = options;
+  const { schema, orm, settings, hub, formatError, documents } = options;
   const rules = [...specifiedRules, ...options.validationRules];
   const trust = options.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
   const states = new WeakMap<WebSocket, SocketState>();
@@ -237,13 +240,16 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
         }
         let document: DocumentNode;
+        let query: string;
         try {
-          checkTokenLimit(payload.query, settings.limits.maxTokens);
+          // An id (documentId, or Apollo's persisted query hash) becomes the manifest's text first.
+          query = documents.resolveSubscribe(payload);
+          checkTokenLimit(query, settings.limits.maxTokens);
         } catch (error) {
           return [error as GraphQLError];
         }
         try {
-          document = parse(payload.query);
+          document = parse(query);
         } catch (error) {
           return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
@@ -272,13 +278,6 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         if (state.key !== null) {
           try {
             auth = await authenticateSocket(orm, settings, state.key, em);
-            // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
-            // records it; the socket then lives until the new expiry.
-            const use = auth?.authenticated.use;
-            if (use) {
-              await recordTokenUse(em, use);
-              hub.registry.setExpiry(socket, use.expiry);
-            }
           } catch (error) {
             if (error instanceof AuthenticationFailed) {
               socket.close(CloseCode.Forbidden, error.message);
@@ -287,6 +286,24 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
             if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
             throw error;
           }
+        }
+        // Trusted documents, once the caller is known (staff are exempt); a refusal records no token use.
+        const refusal = documents.checkSocketOperation(schema, document, getOperationAST(document, payload.operationName)!, auth?.authenticated ?? null, state.ip);
+        if (refusal) {
+          settle(ctx, id);
+          return [refusal];
+        }
+        // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
+        // records it; the socket then lives until the new expiry.
+        const use = auth?.authenticated.use;
+        if (use) {
+          try {
+            await recordTokenUse(em, use);
+          } catch (error) {
+            if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
+            throw error;
+          }
+          hub.registry.setExpiry(socket, use.expiry);
         }
         return {
           schema,
