@@ -109,14 +109,15 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   });
 
   const graphqlCors = cors(corsOptions(settings));
-  const sessionOf = httpSessions(settings);
+  const sessions = httpSessions(settings);
   const graphql = [
     graphqlCors,
+    sessions.csrfMiddleware,
     express.json({ limit: '100kb' }),
     documents.httpMiddleware,
     limits.httpMiddleware,
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? '', sessionOf(req, res)),
+      context: async ({ req, res }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? '', sessions.sessionOf(req, res)),
     }),
   ];
   // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express

@@ -78,8 +78,8 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       const requestEm = () => (em = orm.em.fork());
       let authenticated: Authenticated | null;
       if (!authorization && session?.key !== undefined) {
-        // The cookie counts only without a header, and only from a trusted origin: nothing runs otherwise.
-        session.checkOrigin();
+        // The cookie counts only without a header; its origin was checked before the request was read
+        // (src/sessions/session.ts).
         try {
           authenticated = await authenticateKey(orm.em, session.key, settings, requestEm);
         } catch (error) {

@@ -10,8 +10,9 @@
  *
  * HTML is never cached without revalidation (`no-cache` + ETag), so a new build shows up on the next load,
  * and carries a Content-Security-Policy that allows only this origin: the token the app keeps in
- * sessionStorage is only as safe as the scripts the page runs. The server's AUTH_KEYWORD and INTROSPECTION
- * settings are written into <meta> tags, so the client never guesses them.
+ * sessionStorage is only as safe as the scripts the page runs (with AUTH_COOKIE=true it keeps none: the key
+ * is in an HttpOnly cookie). The server's AUTH_KEYWORD, INTROSPECTION, AUTH_COOKIE and TRUSTED_DOCUMENTS settings are written into
+ * <meta> tags, so the client never guesses them.
  *
  * POST /graphql, /healthz and /readyz pass through untouched. Without a build (a deployment that skipped it),
  * these routes answer a plain message saying how to build, instead of failing.
@@ -65,6 +66,8 @@ function htmlReader(file: string, settings: Settings): () => string | null {
         .readFileSync(file, 'utf8')
         .replace(/(<meta name="auth-keyword" content=")[^"]*(")/, `$1${escapeAttribute(settings.authKeyword)}$2`)
         .replace(/(<meta name="introspection" content=")[^"]*(")/, `$1${settings.introspection}$2`)
+        .replace(/(<meta name="auth-cookie" content=")[^"]*(")/, `$1${settings.cookie.enabled}$2`)
+        .replace(/(<meta name="trusted-documents" content=")[^"]*(")/, `$1${settings.trustedDocuments}$2`)
         .replace(/(<meta name="introspection-refusal" content=")[^"]*(")/, `$1${escapeAttribute(settings.introspection ? '' : introspectionRefusal(settings))}$2`);
       cached = { mtimeMs: stat.mtimeMs, html };
     }

@@ -152,6 +152,14 @@ describe('cookie sessions', () => {
     expect(referer.body).toEqual(csrfBody('https://evil.example/page?x=1', 'Referer'));
     const malformed = await post(server, 'mutation { logout }', { cookie: `__Host-authtoken=${token}`, referer: 'not a url' });
     expect(malformed.body.errors[0].message).toBe('CSRF Failed: Referer checking failed - Referer is malformed.');
+    // A form or a simple fetch (text/plain, no preflight) meets the same answer, before Apollo's own CSRF check.
+    const form = await fetch(`${server.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', cookie: `__Host-authtoken=${token}`, origin: 'https://evil.example' },
+      body: JSON.stringify({ query: 'mutation { logoutAll }' }),
+    });
+    expect(form.status).toBe(403);
+    expect(await form.json()).toEqual(csrfBody('https://evil.example'));
     // Another port of the same host is another origin.
     const otherPort = await post(server, 'mutation { logout }', { cookie: `__Host-authtoken=${token}`, origin: 'http://127.0.0.1:1' });
     expect(otherPort.status).toBe(403);

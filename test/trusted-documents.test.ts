@@ -146,7 +146,7 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
       const socket = openSocket(server.wsUrl, { Authorization: `Token ${key}` });
       await socket.connected;
       const byId = await runOnce(socket.client, '', undefined, { documentId: idOf('Me') });
-      expect(byId.data).toEqual({ me: expect.objectContaining({ username: user.username }) });
+      expect(byId.data).toMatchObject({ me: { username: user.username } });
       await expect(runOnce(socket.client, FREE_ME)).rejects.toEqual([expect.objectContaining({ message: SAFELIST.errors[0].message, extensions: { code: 'QUERY_NOT_IN_SAFELIST' } })]);
       await expect(runOnce(socket.client, '', undefined, { documentId: UNKNOWN })).rejects.toEqual([
         expect.objectContaining({ message: notInList(UNKNOWN).errors[0].message, extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }),

@@ -6,6 +6,7 @@
  * app (dist/web/trusted-documents.json) for the server's TRUSTED_DOCUMENTS.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
@@ -17,6 +18,9 @@ const config: CodegenConfig = {
       // persistedDocuments: web/src/gql/persisted-documents.json, { "<sha256 of the document>": "<document>" }
       // for every operation, the trusted-documents manifest the server loads (src/trusted-documents/).
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+      // Apollo Client's cache adds __typename to every selection before sending: the manifest's documents
+      // carry it too, so what the app runs by id answers what its cache expects.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

@@ -33,13 +33,7 @@ export function csrfReason(origin: string | undefined, referer: string | undefin
   return good(refererOrigin) ? undefined : `Referer checking failed - ${referer} does not match any trusted origins.`;
 }
 
-/** Throws CsrfFailed (403) unless the check passes. */
-export function enforceCsrf(origin: string | undefined, referer: string | undefined, check: OriginCheck): void {
-  const reason = csrfReason(origin, referer, check);
-  if (reason !== undefined) throw new CsrfFailed(reason);
-}
-
-/** The refusal's JSON body, for the WebSocket upgrade, which is answered before GraphQL is involved. */
+/** The refusal's JSON body: it is answered before GraphQL reads the request (HTTP) or the socket opens. */
 export function csrfAnswer(reason: string): string {
   const { message, extensions } = new CsrfFailed(reason);
   return JSON.stringify({ errors: [{ message, extensions: { code: extensions.code, reason: extensions.reason } }] });

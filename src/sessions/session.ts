@@ -1,45 +1,62 @@
 /**
- * A request's session cookie (AUTH_COOKIE=true, HTTP only): what the context and the token resolvers need to
- * read, refresh and clear it, without knowing about express.
+ * A request's session cookie (AUTH_COOKIE=true, HTTP only): the CSRF check before anything reads the request,
+ * and what the context and the token resolvers need to read, refresh and clear the cookie.
  *
- * - `key`: the cookie's token, when the request carries the cookie.
- * - `authenticated`: set by the context when the request was authenticated by the cookie (no Authorization
- *   header: the header, when present, is the only credential looked at).
- * - `checkOrigin()`: the CSRF check (csrf.ts), run before the cookie is used.
- * - `set(token, expiry)` / `clear()`: append a Set-Cookie to the answer.
+ * - `csrfMiddleware`: first on /graphql. A request carrying the session cookie and no Authorization header
+ *   must come from a trusted origin (csrf.ts), else 403 with Django's words before the body is even read:
+ *   a foreign page's fetch or form (whatever its content type, which Apollo's own CSRF prevention would
+ *   answer differently) runs nothing.
+ * - `sessionOf(req, res)`, for the context: `key` (the cookie's token), `authenticated` (set by the context
+ *   when the cookie authenticated the request: a header, when present, is the only credential looked at),
+ *   `set(token, expiry)` and `clear()`, which append a Set-Cookie to the answer.
  *
  * Over a WebSocket there is no response to carry a Set-Cookie: the context's `session` is null there.
  */
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Settings } from '../settings';
 import { clearedCookie, sessionCookie, sessionKeyFrom } from './cookie';
-import { enforceCsrf } from './csrf';
+import { csrfAnswer, csrfReason } from './csrf';
 
 export interface RequestSession {
   readonly key: string | undefined;
   authenticated: boolean;
-  checkOrigin(): void;
   set(token: string, expiry: Date | null): void;
   clear(): void;
 }
 
-/** Builds each HTTP request's session, or null for every request when cookie sessions are off. */
-export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins'>): (req: Request, res: Response) => RequestSession | null {
+export interface HttpSessions {
+  csrfMiddleware: RequestHandler;
+  sessionOf(req: Request, res: Response): RequestSession | null;
+}
+
+/** The cookie's key, when the request is to be authenticated by it (no Authorization header). */
+function cookieKey(req: Request, settings: Settings['cookie']): string | undefined {
+  return req.headers.authorization ? undefined : sessionKeyFrom(req.headers.cookie, settings);
+}
+
+export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins'>): HttpSessions {
   const cookie = settings.cookie;
-  if (!cookie.enabled) return () => null;
+  if (!cookie.enabled) return { csrfMiddleware: (_req, _res, next) => next(), sessionOf: () => null };
   const trusted = new Set(settings.trustedOrigins);
-  return (req, res) => ({
-    key: sessionKeyFrom(req.headers.cookie, cookie),
-    authenticated: false,
-    checkOrigin() {
+  return {
+    csrfMiddleware(req, res, next) {
+      if (cookieKey(req, cookie) === undefined) return next();
       // req.protocol believes X-Forwarded-Proto only from TRUST_PROXY's proxies, as req.ip does.
-      enforceCsrf(req.headers.origin, req.headers.referer, { ownOrigin: `${req.protocol}://${req.headers.host}`, trusted });
+      const reason = csrfReason(req.headers.origin, req.headers.referer, { ownOrigin: `${req.protocol}://${req.headers.host}`, trusted });
+      if (reason === undefined) return next();
+      res.status(403).type('application/json').send(csrfAnswer(reason));
     },
-    set(token, expiry) {
-      res.append('set-cookie', sessionCookie(cookie, token, expiry));
+    sessionOf(req, res) {
+      return {
+        key: sessionKeyFrom(req.headers.cookie, cookie),
+        authenticated: false,
+        set(token, expiry) {
+          res.append('set-cookie', sessionCookie(cookie, token, expiry));
+        },
+        clear() {
+          res.append('set-cookie', clearedCookie(cookie));
+        },
+      };
     },
-    clear() {
-      res.append('set-cookie', clearedCookie(cookie));
-    },
-  });
+  };
 }
