@@ -14,17 +14,17 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { contextFactory, recordTokenUsePlugin, type Context } from './context';
+import { contextFactory, type Context } from './context';
 import { createSchema } from './schema';
-import { databaseOutagePlugin, formatErrorFor, wwwAuthenticatePlugin } from './error-format';
-import { operationLimits } from './limits';
+import { formatErrorFor } from './error-format';
+import { documentRules } from './limits';
+import { OperationPipeline } from './operations/pipeline';
+import { carryPrepared, pipelineDocumentStore, pipelineMiddleware, pipelinePlugin } from './operations/http';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
 import { createLivePubSub } from './products/product-events';
 import { LiveHub } from './realtime/hub';
-import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
-import { observabilityPlugin } from './observe/requests';
 import { corsOptions } from './sessions/cors';
 import { httpSessions } from './sessions/session';
 import { trustedDocuments } from './trusted-documents';
@@ -49,14 +49,19 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const pubSub = createLivePubSub();
   const schema = await createSchema(pubSub);
   const development = settings.nodeEnv === 'development';
-  const limits = operationLimits(settings);
+  const validationRules = documentRules(settings);
   const documents = trustedDocuments(settings);
+  // Every operation, over either transport, passes through this (src/operations/pipeline.ts).
+  const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules: documents.rules });
   const formatError = formatErrorFor({ development, suggestions: settings.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
     introspection: true,
-    validationRules: [...limits.validationRules, NoSubscriptionsOverHttp],
+    // Apollo takes the pipeline's parsed and validated documents; its own validation, with the same rules,
+    // would only run for a document the pipeline forgot between the middleware and Apollo.
+    documentStore: pipelineDocumentStore(pipeline),
+    validationRules,
     // One operation per request: a batch would multiply every per-operation limit by its length.
     allowBatchedHttpRequests: false,
     // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
@@ -68,12 +73,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
-      ...(documents.plugin ? [documents.plugin] : []),
-      ...limits.plugins,
-      databaseOutagePlugin,
-      wwwAuthenticatePlugin(settings.authKeyword),
-      recordTokenUsePlugin,
-      observabilityPlugin,
+      pipelinePlugin(pipeline, settings.authKeyword),
     ],
   });
   await apollo.start();
@@ -114,10 +114,12 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     graphqlCors,
     sessions.csrfMiddleware,
     express.json({ limit: '100kb' }),
+    // An id (documentId, Apollo's persisted query hash) becomes the manifest's text before the pipeline reads it.
     documents.httpMiddleware,
-    limits.httpMiddleware,
+    pipelineMiddleware(pipeline, formatError),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? '', sessions.sessionOf(req, res)),
+      context: async ({ req, res }) =>
+        carryPrepared(await createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? '', sessions.sessionOf(req, res)), req),
     }),
   ];
   // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express
@@ -150,8 +152,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     schema,
     attach(server, options = {}) {
       if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
-      // The WebSocket path validates documents itself: with every rule, the shape limits included.
-      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, documents, ...options });
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, pipeline, formatError, app, documents, ...options });
     },
     closeSockets,
     openSockets: () => sockets?.size ?? 0,

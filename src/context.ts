@@ -4,15 +4,13 @@
  * Authentication is eager, as in DRF: a bad header fails the whole operation with 401, public fields too.
  * `auth` is the Token or the LoginToken the request authenticated with.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Kind, type OperationDefinitionNode } from 'graphql';
 import { authenticate, authenticateKey, type Authenticated } from './authentication';
-import { AuthenticationFailed, isConnectionError, ServiceUnavailable } from './errors';
+import { AuthenticationFailed } from './errors';
+import { rethrowAsOutage } from './operations/outage';
 import type { RequestSession } from './sessions/session';
 import type { Settings } from './settings';
-import { recordTokenUse, type AuthToken } from './authtoken/token-store';
-import type { LoginToken } from './authtoken/login-token.entity';
+import type { AuthToken } from './authtoken/token-store';
 import type { User } from './users/user.entity';
 
 export interface Context {
@@ -64,11 +62,6 @@ export function makeContext(em: EntityManager, authenticated: Authenticated | nu
   return new OperationContext(em, authenticated, settings, ip);
 }
 
-/** The caller a context was made for (user, token, due use), for per-operation rules. */
-export function authenticatedOf(context: Context): Authenticated | null {
-  return (context as OperationContext)[AUTHENTICATED] ?? null;
-}
-
 export function contextFactory(orm: MikroORM, settings: Settings) {
   return async function createContext(authorization: string | undefined, ip: string, session: RequestSession | null = null): Promise<Context> {
     try {
@@ -94,41 +87,12 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       }
       return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip, session);
     } catch (error) {
-      if (isConnectionError(error)) throw new ServiceUnavailable();
-      throw error;
+      rethrowAsOutage(error);
     }
   };
 }
 
-// Fields that read the token without using it: an operation asking only these records no use.
-const SIDE_EFFECT_FREE = new Set(['tokenInfo', '__typename']);
-
-function onlyInspects(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && SIDE_EFFECT_FREE.has(selection.name.value));
+/** The authentication behind a context (its user, token and any token use due), for the pipeline. */
+export function authenticatedOf(context: Context): Authenticated | null {
+  return (context as OperationContext)[AUTHENTICATED] ?? null;
 }
-
-/**
- * Records a login token's use (lastUsed, and the expiry with AUTO_REFRESH) once the operation is known, and
- * only when the token store said a write is due (at most once per MIN_REFRESH_INTERVAL): other requests
- * cost no query here. `tokenInfo` alone has no side effect, so it never refreshes a token, as knox users ask.
- */
-export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart({ contextValue }) {
-    // Nearly every request has nothing to record: it gets no hook at all.
-    const use = (contextValue as OperationContext)[AUTHENTICATED]?.use;
-    if (!use) return;
-    return {
-      async didResolveOperation({ contextValue, operation }) {
-        if (!operation || onlyInspects(operation)) return;
-        await recordTokenUse(contextValue.em, use);
-        const token = contextValue.auth as LoginToken;
-        // A refreshed expiry reaches the browser as a new Max-Age, or its cookie would die first.
-        const session = contextValue.session;
-        if (session?.authenticated && use.expiry?.getTime() !== token.expiry?.getTime()) session.set(session.key!, use.expiry);
-        // The managed token shows what was written; its snapshot too, so that no flush writes it again.
-        Object.assign(token, { lastUsed: use.lastUsed, expiry: use.expiry });
-        contextValue.em.getUnitOfWork().register(token, { ...token, user: token.user.id } as never);
-      },
-    };
-  },
-};

@@ -10,10 +10,13 @@
  *   carrying the session cookie is refused with HTTP 403 (the CSRF answer's JSON) unless its Origin is
  *   trusted (src/sessions/csrf.ts): cross-site WebSocket hijacking gets nothing. A socket whose
  *   connection_init has no Authorization is then authenticated by that cookie.
- * - Each operation: authenticated again with the socket's Authorization (one query, as a request costs),
- *   held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
- *   validation rules, then MAX_COST and one password-checking field), then run with a context of the
- *   same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
+ * - Each operation: an id (`documentId`, or Apollo's persisted query hash, with the empty `query`
+ *   graphql-ws requires) first becomes the trusted-documents manifest's text (src/trusted-documents/); then
+ *   through the same operation pipeline as an HTTP request (src/operations/pipeline.ts: the document's and
+ *   the operation's limits, then authenticated again with the socket's Authorization or cookie, one query as
+ *   a request costs, then the admission rules and the token's use), then run with a context of the same
+ *   shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
+ *   A refused operation gets the protocol's `error` message; the socket stays open.
  *   Errors leave through the HTTP formatter (codes kept, internal errors masked, no `http` extension).
  *   A subscription refused at its start (an anonymous caller, say) gets the protocol's `error` message.
  * - Limits: WS_MAX_SOCKETS per process (more are refused at the upgrade with 503 and Retry-After),
@@ -25,34 +28,22 @@
 import type http from 'node:http';
 import type express from 'express';
 import proxyaddr from 'proxy-addr';
-import {
-  getOperationAST,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import { execute, getOperationAST, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
-import { AuthenticationFailed, INVALID_TOKEN, isConnectionError, ServiceUnavailable, TooManyOperations } from '../errors';
-import { checkCost } from '../limits/cost';
-import { checkPasswordFields } from '../limits/password-fields';
-import { checkTokenLimit } from '../limits/token-limit';
+import { AuthenticationFailed, INVALID_TOKEN, ServiceUnavailable, TooManyOperations } from '../errors';
 import { logger } from '../logger';
+import { outageOf } from '../operations/outage';
+import { Refusal, type OperationPipeline } from '../operations/pipeline';
 import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
 import { authenticateSocket, type SocketAuthentication, type SocketKey } from './socket-auth';
 import { sessionKeyFrom } from '../sessions/cookie';
 import { csrfAnswer, csrfReason } from '../sessions/csrf';
 import type { TrustedDocuments } from '../trusted-documents';
-import { recordTokenUse } from '../authtoken/token-store';
 
 export const GOING_AWAY = 1001;
 /** RFC 6455's Try Again Later: the graphql-ws client retries it. */
@@ -67,15 +58,12 @@ export interface WebSocketOptions {
   orm: MikroORM;
   settings: Settings;
   hub: LiveHub;
-  /**
-   * Every rule beyond graphql-js's own a document must pass, the shape limits included (limits.documentRules:
-   * over HTTP those run in a plugin ahead of validation), so both transports refuse the same documents.
-   */
-  validationRules: readonly ValidationRule[];
+  /** The one operation pipeline, which HTTP's requests pass through as well. */
+  pipeline: OperationPipeline;
   formatError: FormatError;
   /** express's compiled `trust proxy`, so a socket's ip is what a request's req.ip would be. */
   app: express.Express;
-  /** Trusted documents: ids resolved and the rule checked for each operation, as over HTTP. */
+  /** Trusted documents: ids become the manifest's text before the pipeline (its rule is among the pipeline's). */
   documents: TrustedDocuments;
   /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
   workerId?: number;
@@ -114,13 +102,28 @@ class SubscriptionRefused extends Error {
   }
 }
 
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+/** A database outage as the operation's error; anything else is a bug, left to graphql-ws (4500). */
+function outageOrThrow(error: unknown): GraphQLError {
+  const outage = outageOf(error);
+  if (!outage) throw error;
+  return outage;
+}
+
+/**
+ * graphql-js's execute and subscribe, made total: a throw (graphql-js 16's subscribe() throws on documents
+ * it cannot run, rather than answering errors) is the operation's error, never the whole socket's 4500.
+ */
+async function settled<T>(run: () => T | Promise<T>): Promise<T | { errors: GraphQLError[] }> {
+  try {
+    return await run();
+  } catch (error) {
+    logger.error('An operation threw instead of answering errors:', error);
+    return { errors: [error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error })] };
+  }
 }
 
 export function attachWebSocket(server: http.Server, options: WebSocketOptions): WebSocketEndpoint {
-  const { schema, orm, settings, hub, formatError, documents } = options;
-  const rules = [...specifiedRules, ...options.validationRules];
+  const { schema, orm, settings, hub, pipeline, formatError, documents } = options;
   const trust = options.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
   const states = new WeakMap<WebSocket, SocketState>();
   let stopping = false;
@@ -193,6 +196,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   const serving = useServer<Record<string, unknown> | undefined>(
     {
       schema,
+      execute: (args: ExecutionArgs) => settled(() => execute(args)),
+      subscribe: (args: ExecutionArgs) => settled(() => subscribe(args)),
       connectionInitWaitTimeout: settings.wsInitTimeoutMs,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
@@ -212,7 +217,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
-          else if (error instanceof ServiceUnavailable || isConnectionError(error)) socket.close(TRY_AGAIN_LATER, new ServiceUnavailable().message);
+          else if (outageOf(error)) socket.close(TRY_AGAIN_LATER, new ServiceUnavailable().message);
           else throw error;
           return false;
         }
@@ -239,37 +244,20 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
           return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
         }
-        let document: DocumentNode;
+        // An id (documentId, or Apollo's persisted query hash) becomes the manifest's text first.
         let query: string;
         try {
-          // An id (documentId, or Apollo's persisted query hash) becomes the manifest's text first.
           query = documents.resolveSubscribe(payload);
-          checkTokenLimit(query, settings.limits.maxTokens);
         } catch (error) {
           return [error as GraphQLError];
         }
-        try {
-          document = parse(query);
-        } catch (error) {
-          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-        // The per-operation limits HTTP applies once the operation is known (src/limits), here before it runs.
-        try {
-          checkPasswordFields(schema, document, getOperationAST(document, payload.operationName));
-          checkCost(schema, document, payload.variables ?? {}, payload.operationName ?? undefined, settings.limits.maxCost);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
+        // The pipeline's steps, as over HTTP (src/operations/pipeline.ts): the document, then the operation.
+        const prepared = pipeline.prepare(query);
+        if (prepared instanceof Refusal) return [...prepared.errors];
+        const operation = pipeline.operation(prepared, payload.operationName, payload.variables ?? undefined, 'ws');
+        if (operation instanceof Refusal) return [...operation.errors];
         const { socket } = ctx.extra;
         const state = states.get(socket)!;
-        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
-          let ids = pending.get(ctx);
-          if (!ids) pending.set(ctx, (ids = new Set()));
-          ids.add(id);
-          inFlight += 1;
-        }
         // Every operation authenticates again, with the one query an HTTP request costs: the user it runs
         // as is then as fresh as a request's (a role taken away applies from the next operation), and a
         // token revoked an instant ago fails here even while its notification is on its way.
@@ -283,34 +271,33 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
               socket.close(CloseCode.Forbidden, error.message);
               return [error];
             }
-            if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
-            throw error;
+            return [outageOrThrow(error)];
           }
         }
-        // Trusted documents, once the caller is known (staff are exempt); a refusal records no token use.
-        const refusal = documents.checkSocketOperation(schema, document, getOperationAST(document, payload.operationName)!, auth?.authenticated ?? null, state.ip);
-        if (refusal) {
-          settle(ctx, id);
-          return [refusal];
-        }
-        // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
-        // records it; the socket then lives until the new expiry.
-        const use = auth?.authenticated.use;
-        if (use) {
+        const authenticated = auth?.authenticated ?? null;
+        if (operation) {
+          const refusal = pipeline.admit(operation, { authenticated, ip: state.ip, transport: 'ws' });
+          if (refusal) return [refusal];
           try {
-            await recordTokenUse(em, use);
+            // The socket then lives until the new expiry, when the use moved it.
+            const use = await pipeline.recordUse(operation, authenticated, em);
+            if (use) hub.registry.setExpiry(socket, use.expiry);
           } catch (error) {
-            if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
-            throw error;
+            return [outageOrThrow(error)];
           }
-          hub.registry.setExpiry(socket, use.expiry);
+        }
+        if (operation?.node.operation !== 'subscription') {
+          let ids = pending.get(ctx);
+          if (!ids) pending.set(ctx, (ids = new Set()));
+          ids.add(id);
+          inFlight += 1;
         }
         return {
           schema,
-          document,
+          document: prepared.document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: makeContext(em, auth?.authenticated ?? null, settings, state.ip),
+          contextValue: makeContext(em, authenticated, settings, state.ip),
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {

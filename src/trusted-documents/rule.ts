@@ -22,7 +22,7 @@ import { logger } from '../logger';
 import { recordUntrustedDocument } from '../observe/metrics';
 import type { Settings } from '../settings';
 import type { Manifest } from './manifest';
-import type { OperationRule } from './operation-rule';
+import type { OperationRule } from '../operations/rule';
 import { sha256 } from './manifest';
 
 export interface TrustedDocumentPlan {
@@ -62,6 +62,7 @@ export function trustedDocumentsRule(manifest: Manifest, settings: Pick<Settings
   const mode = settings.trustedDocuments;
   const logged = new Set<string>();
   return {
+    name: 'trusted documents',
     plan({ document, operation }) {
       const fragments = new Map<string, FragmentDefinitionNode>();
       for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
