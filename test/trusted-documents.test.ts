@@ -9,6 +9,7 @@ import { countQueries, createTestDatabase, makeUser, startTestServer, tokenOf, t
 import { openSocket, runOnce } from './ws-client';
 import { startServerProcess, type ServerProcess } from './server-process';
 import type { User } from '../src/users/user.entity';
+import { loadManifest, Manifest, TrustedDocumentsError } from '../src/trusted-documents/manifest';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'dist', 'web', 'trusted-documents.json'), 'utf8')) as Record<string, string>;
 
@@ -47,6 +48,24 @@ describe('the manifest', () => {
       const text = fs.readFileSync(path.resolve(__dirname, '..', 'web', 'src', 'playground', 'examples', file), 'utf8');
       expect(manifest[`sha256:${sha256(text)}`]).toBe(text);
     }
+  });
+});
+
+describe('loading the manifest', () => {
+  it('stops the start under log or enforce when the manifest is missing, and is empty when off', () => {
+    const missing = path.join(__dirname, 'no-such-manifest.json');
+    for (const mode of ['log', 'enforce'] as const) {
+      expect(() => loadManifest(mode, missing)).toThrow(new TrustedDocumentsError(`TRUSTED_DOCUMENTS=${mode} needs the manifest ${missing}, which the web build writes: run npm run build.`));
+    }
+    expect(loadManifest('off', missing).size).toBe(0);
+  });
+
+  it('refuses an entry whose id is not the sha256 of its document', () => {
+    const text = '{ me { username } }';
+    expect(new Manifest({ [`sha256:${sha256(text)}`]: text }).size).toBe(1);
+    expect(() => new Manifest({ [`sha256:${sha256('other')}`]: text })).toThrow(TrustedDocumentsError);
+    expect(() => new Manifest({ [sha256(text)]: text })).toThrow(TrustedDocumentsError);
+    expect(() => new Manifest({ [`sha256:${sha256(text)}`]: 42 as unknown as string })).toThrow(TrustedDocumentsError);
   });
 });
 

@@ -47,8 +47,13 @@ export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins
       res.status(403).type('application/json').send(csrfAnswer(reason));
     },
     sessionOf(req, res) {
+      // Parsed on first read: a request with a header never needs the cookie (logoutAll aside).
+      let key: string | undefined | null = null;
       return {
-        key: sessionKeyFrom(req.headers.cookie, cookie),
+        get key() {
+          if (key === null) key = sessionKeyFrom(req.headers.cookie, cookie);
+          return key;
+        },
         authenticated: false,
         set(token, expiry) {
           res.append('set-cookie', sessionCookie(cookie, token, expiry));
