@@ -211,7 +211,8 @@ describe('TRUSTED_DOCUMENTS=log', () => {
   let url: string;
 
   beforeAll(async () => {
-    process_ = startServerProcess({ DATABASE_URL: await createTestDatabase(), TRUSTED_DOCUMENTS: 'log', METRICS: 'true', PASSWORD_RATE: '0' });
+    // With cookie sessions on plain HTTP too, whose start-up line this process also shows.
+    process_ = startServerProcess({ DATABASE_URL: await createTestDatabase(), TRUSTED_DOCUMENTS: 'log', METRICS: 'true', PASSWORD_RATE: '0', AUTH_COOKIE: 'true', AUTH_COOKIE_SECURE: 'false' });
     url = await process_.ready;
   }, 60_000);
 
@@ -224,6 +225,7 @@ describe('TRUSTED_DOCUMENTS=log', () => {
 
   it('says at start how many documents it trusts, runs untrusted ones, counts each and logs each distinct one once', async () => {
     expect(process_.log()).toContain(`Trusted documents (TRUSTED_DOCUMENTS=log): ${Object.keys(manifest).length} documents in the manifest`);
+    expect(process_.log()).toContain('AUTH_COOKIE_SECURE=false: the session cookie "authtoken" is sent without Secure and without the __Host- prefix, so it also travels over plain HTTP');
     for (let i = 0; i < 3; i += 1) expect(await post({ query: '{ products(limit: 1) { total } }' })).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(await post({ query: 'query Other { __typename products(limit: 2) { total } }' })).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
     // Trusted and exempt documents are not counted.

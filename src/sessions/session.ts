@@ -29,10 +29,8 @@ export interface HttpSessions {
   sessionOf(req: Request, res: Response): RequestSession | null;
 }
 
-/** The cookie's key, when the request is to be authenticated by it (no Authorization header). */
-function cookieKey(req: Request, settings: Settings['cookie']): string | undefined {
-  return req.headers.authorization ? undefined : sessionKeyFrom(req.headers.cookie, settings);
-}
+// The key the CSRF check read, handed to the context so that the header is parsed once per request.
+const keys = new WeakMap<Request, string | undefined>();
 
 export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins'>): HttpSessions {
   const cookie = settings.cookie;
@@ -40,7 +38,11 @@ export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins
   const trusted = new Set(settings.trustedOrigins);
   return {
     csrfMiddleware(req, res, next) {
-      if (cookieKey(req, cookie) === undefined) return next();
+      // A request with an Authorization header is authenticated by it alone: its cookie is never read.
+      if (req.headers.authorization) return next();
+      const key = sessionKeyFrom(req.headers.cookie, cookie);
+      keys.set(req, key);
+      if (key === undefined) return next();
       // req.protocol believes X-Forwarded-Proto only from TRUST_PROXY's proxies, as req.ip does.
       const reason = csrfReason(req.headers.origin, req.headers.referer, { ownOrigin: `${req.protocol}://${req.headers.host}`, trusted });
       if (reason === undefined) return next();
@@ -51,7 +53,7 @@ export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins
       let key: string | undefined | null = null;
       return {
         get key() {
-          if (key === null) key = sessionKeyFrom(req.headers.cookie, cookie);
+          if (key === null) key = keys.has(req) ? keys.get(req) : sessionKeyFrom(req.headers.cookie, cookie);
           return key;
         },
         authenticated: false,
