@@ -48,12 +48,12 @@ const READY_TIMEOUT_MS = 2000;
 export async function createApp({ orm, settings }: { orm: MikroORM; settings: Settings }): Promise<App> {
   const pubSub = createLivePubSub();
   const schema = await createSchema(pubSub);
-  const development = settings.nodeEnv === 'development';
-  const validationRules = documentRules(settings);
-  const documents = trustedDocuments(settings);
+  const development = settings.server.nodeEnv === 'development';
+  const validationRules = documentRules(settings.limits);
+  const documents = trustedDocuments(settings.sessions, settings.limits);
   // Every operation, over either transport, passes through this (src/operations/pipeline.ts).
   const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules: documents.rules });
-  const formatError = formatErrorFor({ development, suggestions: settings.introspection });
+  const formatError = formatErrorFor({ development, suggestions: settings.limits.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
@@ -73,12 +73,12 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
-      pipelinePlugin(pipeline, settings.authKeyword),
+      pipelinePlugin(pipeline, settings.tokens.keyword),
     ],
   });
   await apollo.start();
-  // The one LISTEN connection of this process; never through a transaction pooler (see settings.ts).
-  const hub = new LiveHub(orm, settings.databaseDirectUrl ?? (orm.config.get('clientUrl') as string), pubSub);
+  // The one LISTEN connection of this process; never through a transaction pooler (see DATABASE_DIRECT_URL in src/settings/declarations.ts).
+  const hub = new LiveHub(orm, settings.database.directUrl ?? (orm.config.get('clientUrl') as string), pubSub);
   try {
     await hub.start();
   } catch (error) {
@@ -90,7 +90,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const app = express();
   app.disable('x-powered-by');
   // Decides req.ip, which keys the login throttle: believe X-Forwarded-For only from configured proxies.
-  app.set('trust proxy', settings.trustProxy);
+  app.set('trust proxy', settings.server.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -108,8 +108,8 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     }
   });
 
-  const graphqlCors = cors(corsOptions(settings));
-  const sessions = httpSessions(settings);
+  const graphqlCors = cors(corsOptions(settings.server, settings.sessions));
+  const sessions = httpSessions(settings.sessions);
   const graphql = [
     graphqlCors,
     sessions.csrfMiddleware,

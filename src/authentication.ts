@@ -53,7 +53,7 @@ export function parseAuthorizationHeader(header: string | undefined, keyword: st
 }
 
 /** The settings authentication reads. */
-export type AuthenticationSettings = Pick<Settings, 'authKeyword' | 'loginTokens'>;
+export type AuthenticationSettings = Pick<Settings, 'tokens' | 'loginTokens'>;
 
 /**
  * The header's credentials as managed entities, null for an anonymous request, or 401.
@@ -68,7 +68,7 @@ export async function authenticate(
   settings: AuthenticationSettings,
   requestEm: () => EntityManager = () => em,
 ): Promise<Authenticated | null> {
-  const parsed = parseAuthorizationHeader(header, settings.authKeyword);
+  const parsed = parseAuthorizationHeader(header, settings.tokens.keyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
   return authenticateKey(em, parsed.key, settings, requestEm);

@@ -11,9 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { authenticate, authenticateKey, type Authenticated } from '../authentication';
+import { authenticate, authenticateKey, type Authenticated, type AuthenticationSettings } from '../authentication';
 import { LoginToken } from '../authtoken/login-token.entity';
-import type { Settings } from '../settings';
 import type { SocketCredential } from './socket-registry';
 
 export interface SocketAuthentication {
@@ -39,7 +38,7 @@ export type SocketKey = { authorization: string } | { cookie: string };
 /** Null for anonymous, the credential for a valid token, AuthenticationFailed (DRF's messages) otherwise. */
 export async function authenticateSocket(
   orm: MikroORM,
-  settings: Settings,
+  settings: AuthenticationSettings,
   key: SocketKey | undefined,
   em?: EntityManager,
 ): Promise<SocketAuthentication | null> {

@@ -133,11 +133,11 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
-    maxPayload: settings.wsMaxMessageBytes,
+    maxPayload: settings.sockets.maxMessageBytes,
     verifyClient: (info, done) => {
       if (stopping) return done(false, 503, 'The server is shutting down.', { 'Retry-After': '1' });
-      if (wss.clients.size >= settings.wsMaxSockets) {
-        return done(false, 503, `Too many WebSocket connections (at most ${settings.wsMaxSockets} per process).`, { 'Retry-After': '1' });
+      if (wss.clients.size >= settings.sockets.maxSockets) {
+        return done(false, 503, `Too many WebSocket connections (at most ${settings.sockets.maxSockets} per process).`, { 'Retry-After': '1' });
       }
       const csrf = cookieRefusal(info.req);
       if (csrf) return done(false, 403, csrfAnswer(csrf), { 'Content-Type': 'application/json' });
@@ -151,10 +151,10 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
     const forwarded = trust(request.socket.remoteAddress ?? '', 0) ? String(request.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
     return `${forwarded || (encrypted ? 'https' : 'http')}://${request.headers.host}`;
   };
-  const trustedOrigins = new Set(settings.trustedOrigins);
+  const trustedOrigins = new Set(settings.sessions.trustedOrigins);
   // An upgrade carrying the session cookie from an untrusted page: the socket is never opened.
   const cookieRefusal = (request: http.IncomingMessage): string | undefined => {
-    if (!settings.cookie.enabled || sessionKeyFrom(request.headers.cookie, settings.cookie) === undefined) return undefined;
+    if (!settings.sessions.cookie || sessionKeyFrom(request.headers.cookie, settings.sessions) === undefined) return undefined;
     return csrfReason(request.headers.origin, request.headers.referer, { ownOrigin: ownOrigin(request), trusted: trustedOrigins });
   };
 
@@ -198,7 +198,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       schema,
       execute: (args: ExecutionArgs) => settled(() => execute(args)),
       subscribe: (args: ExecutionArgs) => settled(() => subscribe(args)),
-      connectionInitWaitTimeout: settings.wsInitTimeoutMs,
+      connectionInitWaitTimeout: settings.sockets.initTimeoutMs,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         if (stopping) {
@@ -211,7 +211,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         try {
           const authorization = authorizationParam(ctx.connectionParams);
           // The cookie counts only without an Authorization, as over HTTP; its Origin passed verifyClient.
-          const cookie = settings.cookie.enabled && authorization === undefined ? sessionKeyFrom(request.headers.cookie, settings.cookie) : undefined;
+          const cookie = settings.sessions.cookie && authorization === undefined ? sessionKeyFrom(request.headers.cookie, settings.sessions) : undefined;
           key = authorization !== undefined ? { authorization } : cookie !== undefined ? { cookie } : undefined;
           auth = await authenticateSocket(orm, settings, key);
         } catch (error) {
@@ -241,8 +241,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       onSubscribe: async (ctx, id, payload) => {
         if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
         // graphql-ws has already counted this operation in.
-        if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
-          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
+        if (Object.keys(ctx.subscriptions).length > settings.sockets.maxSubscriptions) {
+          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.sockets.maxSubscriptions}).`)];
         }
         // An id (documentId, or Apollo's persisted query hash) becomes the manifest's text first.
         let query: string;
@@ -318,7 +318,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       },
     },
     wss,
-    settings.wsKeepAliveMs,
+    settings.sockets.keepAliveMs,
   );
 
   return {

@@ -15,17 +15,24 @@
  * Parsing is the `cookie` package's (express's own), which knows quoting and duplicate names.
  */
 import { parseCookie } from 'cookie';
-import type { CookieSettings } from '../settings';
+import type { SessionSettings } from '../settings';
+
+type CookieSettings = Pick<SessionSettings, 'cookieName' | 'cookieSecure'>;
+
+/** The name the cookie is sent with: `__Host-<AUTH_COOKIE_NAME>` while it is Secure. */
+export function cookieName(settings: CookieSettings): string {
+  return settings.cookieSecure ? `__Host-${settings.cookieName}` : settings.cookieName;
+}
 
 /** The session cookie's value in a Cookie header, or undefined. */
 export function sessionKeyFrom(header: string | undefined, settings: CookieSettings): string | undefined {
   if (!header) return undefined;
-  const value = parseCookie(header)[settings.name];
+  const value = parseCookie(header)[cookieName(settings)];
   return value ? value : undefined;
 }
 
 function attributes(settings: CookieSettings): string {
-  return settings.secure ? 'HttpOnly; Secure; SameSite=Lax; Path=/' : 'HttpOnly; SameSite=Lax; Path=/';
+  return settings.cookieSecure ? 'HttpOnly; Secure; SameSite=Lax; Path=/' : 'HttpOnly; SameSite=Lax; Path=/';
 }
 
 /**
@@ -34,10 +41,10 @@ function attributes(settings: CookieSettings): string {
  */
 export function sessionCookie(settings: CookieSettings, token: string, expiry: Date | null, now = Date.now()): string {
   const maxAge = expiry === null ? '' : `; Max-Age=${Math.max(0, Math.floor((expiry.getTime() - now) / 1000))}`;
-  return `${settings.name}=${token}; ${attributes(settings)}${maxAge}`;
+  return `${cookieName(settings)}=${token}; ${attributes(settings)}${maxAge}`;
 }
 
 /** The Set-Cookie value that deletes the session cookie. */
 export function clearedCookie(settings: CookieSettings): string {
-  return `${settings.name}=; ${attributes(settings)}; Max-Age=0`;
+  return `${cookieName(settings)}=; ${attributes(settings)}; Max-Age=0`;
 }

@@ -6,16 +6,16 @@
  */
 import type { CorsOptions, CorsOptionsDelegate } from 'cors';
 import type { Request } from 'express';
-import type { Settings } from '../settings';
+import type { ServerSettings, SessionSettings } from '../settings';
 
 const EXPOSED = ['WWW-Authenticate', 'Retry-After'];
 
-export function corsOptions(settings: Pick<Settings, 'corsOrigins' | 'cookie' | 'trustedOrigins'>): CorsOptions | CorsOptionsDelegate<Request> {
-  const base: CorsOptions = settings.corsOrigins
-    ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600, exposedHeaders: EXPOSED }
+export function corsOptions(server: Pick<ServerSettings, 'corsOrigins'>, sessions: SessionSettings): CorsOptions | CorsOptionsDelegate<Request> {
+  const base: CorsOptions = server.corsOrigins
+    ? { origin: server.corsOrigins === '*' ? '*' : server.corsOrigins, maxAge: 600, exposedHeaders: EXPOSED }
     : { origin: false };
-  if (!settings.cookie.enabled || settings.trustedOrigins.length === 0) return base;
-  const trusted = new Set(settings.trustedOrigins);
+  if (!sessions.cookie || sessions.trustedOrigins.length === 0) return base;
+  const trusted = new Set(sessions.trustedOrigins);
   const withCredentials: CorsOptions = { origin: true, credentials: true, maxAge: 600, exposedHeaders: EXPOSED };
   return (req, callback) => {
     const origin = req.headers.origin;

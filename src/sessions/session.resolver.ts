@@ -22,7 +22,7 @@ export const SESSIONS_NEED_HTTP = 'startSession sets a cookie, which only an HTT
 // Runs ahead of @ChecksPassword's throttle (middlewares run in the order they are declared, top first):
 // a refused call spends no PASSWORD_RATE and writes nothing.
 const requireSessions: MiddlewareFn<Context> = ({ context }, next) => {
-  if (!context.settings.cookie.enabled) throw new PermissionDenied(SESSIONS_OFF);
+  if (!context.settings.sessions.cookie) throw new PermissionDenied(SESSIONS_OFF);
   if (!context.session) throw new PermissionDenied(SESSIONS_NEED_HTTP);
   return next();
 };

@@ -13,7 +13,7 @@
  * Over a WebSocket there is no response to carry a Set-Cookie: the context's `session` is null there.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import type { Settings } from '../settings';
+import type { SessionSettings } from '../settings';
 import { clearedCookie, sessionCookie, sessionKeyFrom } from './cookie';
 import { csrfAnswer, csrfReason } from './csrf';
 
@@ -32,9 +32,9 @@ export interface HttpSessions {
 // The key the CSRF check read, handed to the context so that the header is parsed once per request.
 const keys = new WeakMap<Request, string | undefined>();
 
-export function httpSessions(settings: Pick<Settings, 'cookie' | 'trustedOrigins'>): HttpSessions {
-  const cookie = settings.cookie;
-  if (!cookie.enabled) return { csrfMiddleware: (_req, _res, next) => next(), sessionOf: () => null };
+export function httpSessions(settings: SessionSettings): HttpSessions {
+  const cookie = settings;
+  if (!settings.cookie) return { csrfMiddleware: (_req, _res, next) => next(), sessionOf: () => null };
   const trusted = new Set(settings.trustedOrigins);
   return {
     csrfMiddleware(req, res, next) {

@@ -9,7 +9,7 @@
 import type { RequestHandler } from 'express';
 import { logger } from '../logger';
 import type { OperationRule } from '../operations/rule';
-import type { Settings } from '../settings';
+import type { OperationLimits, SessionSettings } from '../settings';
 import { loadManifest, type Manifest } from './manifest';
 import { documentIdMiddleware, resolveDocumentId } from './resolve';
 import { trustedDocumentsRule } from './rule';
@@ -22,14 +22,18 @@ export interface TrustedDocuments {
   resolveSubscribe(payload: { query: string; documentId?: unknown; extensions?: unknown }): string;
 }
 
-export function trustedDocuments(settings: Pick<Settings, 'trustedDocuments' | 'introspection'>, manifestFile?: string): TrustedDocuments {
-  const mode = settings.trustedDocuments;
+export function trustedDocuments(
+  sessions: Pick<SessionSettings, 'trustedDocuments'>,
+  limits: Pick<OperationLimits, 'introspection'>,
+  manifestFile?: string,
+): TrustedDocuments {
+  const mode = sessions.trustedDocuments;
   const manifest = loadManifest(mode, manifestFile);
   if (mode !== 'off') logger.info(`Trusted documents (TRUSTED_DOCUMENTS=${mode}): ${manifest.size} documents in the manifest`);
   return {
     manifest,
     httpMiddleware: documentIdMiddleware(manifest, mode),
-    rules: mode === 'off' ? [] : [trustedDocumentsRule(manifest, settings) as OperationRule],
+    rules: mode === 'off' ? [] : [trustedDocumentsRule(manifest, mode, limits.introspection) as OperationRule],
     resolveSubscribe(payload) {
       return resolveDocumentId(payload, manifest, mode) ?? payload.query;
     },

@@ -20,7 +20,7 @@ import type { Authenticated } from '../authentication';
 import { QueryNotInSafelist } from '../errors';
 import { logger } from '../logger';
 import { recordUntrustedDocument } from '../observe/metrics';
-import type { Settings } from '../settings';
+import type { TrustedDocumentsMode } from '../settings';
 import type { Manifest } from './manifest';
 import type { OperationRule } from '../operations/rule';
 import { sha256 } from './manifest';
@@ -58,8 +58,7 @@ function onlyIntrospection(set: SelectionSetNode, fragments: Map<string, Fragmen
 /** How many distinct untrusted documents are logged by name; beyond it only the metric counts them. */
 const MAX_LOGGED = 10_000;
 
-export function trustedDocumentsRule(manifest: Manifest, settings: Pick<Settings, 'trustedDocuments' | 'introspection'>): OperationRule<TrustedDocumentPlan> {
-  const mode = settings.trustedDocuments;
+export function trustedDocumentsRule(manifest: Manifest, mode: TrustedDocumentsMode, introspection: boolean): OperationRule<TrustedDocumentPlan> {
   const logged = new Set<string>();
   return {
     name: 'trusted documents',
@@ -76,7 +75,7 @@ export function trustedDocumentsRule(manifest: Manifest, settings: Pick<Settings
     },
     check(plan, { authenticated }) {
       if (mode === 'off' || plan.trusted) return undefined;
-      if (plan.introspectionOnly && settings.introspection) return undefined;
+      if (plan.introspectionOnly && introspection) return undefined;
       if (authenticated && (authenticated.user.isStaff || isMachineToken(authenticated))) return undefined;
       if (mode === 'enforce') return new QueryNotInSafelist();
       recordUntrustedDocument();
