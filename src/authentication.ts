@@ -19,7 +19,7 @@ import { AuthenticationFailed, INVALID_TOKEN, TokenExpired, USER_INACTIVE } from
 import type { Settings } from './settings';
 import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
-import { lookupToken, type AuthToken, type DrfTokenRow, type LoginTokenRow, type TokenUse, type UserRow } from './authtoken/token-store';
+import { lookupToken, TokenKind, type AuthToken, type DrfTokenRow, type LoginTokenRow, type TokenUse, type UserRow } from './authtoken/token-store';
 import { User } from './users/user.entity';
 
 export interface Authenticated {
@@ -86,13 +86,13 @@ export async function authenticateKey(
 ): Promise<Authenticated> {
   const policy = settings.loginTokens;
   const found = await lookupToken(em, key, policy);
-  if (found.kind === 'unknown') throw new AuthenticationFailed(INVALID_TOKEN);
-  if (found.kind === 'expired') throw new TokenExpired();
+  if (found.found === 'none') throw new AuthenticationFailed(INVALID_TOKEN);
+  if (found.found === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
   if (!found.row.is_active) throw new AuthenticationFailed(USER_INACTIVE);
   const target = requestEm();
   const user = managedUser(target, found.row);
-  return found.kind === 'drf'
+  return found.kind === TokenKind.AUTHTOKEN
     ? withLazyToken(user, () => drfToken(target, found.row, user), null)
     : withLazyToken(user, () => loginToken(target, found.row, user), found.write);
 }

@@ -8,7 +8,7 @@ import { ChecksPassword } from '../limits/password-fields';
 import { loginThrottle } from '../users/credentials';
 import { User } from '../users/user.entity';
 import { LoginToken } from './login-token.entity';
-import { LoginPayload, ObtainAuthTokenPayload, TokenInfo, TokenKind } from './token.types';
+import { LoginPayload, ObtainAuthTokenPayload, TokenInfo } from './token.types';
 import { login, obtainAuthToken, type IssuedToken } from './token.service';
 import {
   deleteToken,
@@ -104,8 +104,7 @@ export class TokenResolver {
   @Authorized()
   @Query(() => TokenInfo, { description: 'The token this request authenticated with. No side effect: it never refreshes the token.' })
   tokenInfo(@Ctx() { auth }: Context): TokenInfo {
-    const info = describeToken(auth!);
-    return { ...info, kind: TokenKind[info.kind] };
+    return describeToken(auth!);
   }
 }
 

@@ -1,7 +1,8 @@
 /** The GraphQL types of the token mutations and queries (DRF's and knox's). */
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { User } from '../users/user.entity';
+import { TokenKind } from './token-kind';
 
 @ObjectType({ simpleResolvers: true, description: "The answer of obtainAuthToken and regenerateToken: DRF's CustomAuthToken recipe." })
 export class ObtainAuthTokenPayload {
@@ -29,17 +30,6 @@ export class LoginPayload {
   @Field(() => User)
   user!: User;
 }
-
-export enum TokenKind {
-  AUTHTOKEN = 'AUTHTOKEN',
-  LOGIN = 'LOGIN',
-}
-
-registerEnumType(TokenKind, {
-  name: 'TokenKind',
-  description: 'AUTHTOKEN: the DRF token (obtainAuthToken). LOGIN: a login token (login).',
-  valuesConfig: { AUTHTOKEN: { description: "DRF's token, one per user." }, LOGIN: { description: 'A login token, one per device.' } },
-});
 
 @ObjectType({ simpleResolvers: true, description: 'The token this request authenticated with. Reading it never refreshes it.' })
 export class TokenInfo {
