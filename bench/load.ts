@@ -10,6 +10,10 @@ export interface Request {
   query: string;
   variables?: Record<string, unknown>;
   authorization?: string;
+  /** More headers (a session cookie and its Origin). */
+  headers?: Record<string, string>;
+  /** Sent as `documentId` instead of the text (trusted documents); `query` is then only for reading. */
+  documentId?: string;
   /** The status every answer must have. */
   status: number;
   /** A fragment every answer body must contain. */
@@ -44,14 +48,14 @@ export interface Slice {
 }
 
 export async function runSlice(baseUrl: string, request: Request, connections: number, seconds: number): Promise<Slice> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...request.headers };
   if (request.authorization) headers.authorization = request.authorization;
   const latencies: number[] = [];
   const instance = autocannon({
     url: `${baseUrl}/graphql`,
     method: 'POST',
     headers,
-    body: JSON.stringify({ query: request.query, variables: request.variables }),
+    body: JSON.stringify(request.documentId ? { documentId: request.documentId, variables: request.variables } : { query: request.query, variables: request.variables }),
     connections,
     duration: seconds,
     timeout: 30,

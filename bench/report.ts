@@ -13,6 +13,10 @@ export interface Figures {
   a: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   /** (a) with the DRF token and with a login token, in turns on the same server: CPU per request, login / DRF. */
   loginToken: { drf: LoadResult; login: LoadResult; cpuRatio: number };
+  /** (a) with the login token in the header and as the session cookie, in turns: CPU per request, cookie / header. */
+  cookie: { header: LoadResult; cookie: LoadResult; cpuRatio: number };
+  /** (a) under TRUSTED_DOCUMENTS=enforce, the app's document as text and by documentId: CPU per request, id / text. */
+  documentId: { text: LoadResult; id: LoadResult; cpuRatio: number };
   b: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
@@ -52,6 +56,18 @@ export function budgets(f: Figures): Budget[] {
       figure: `${f.loginToken.cpuRatio}x`,
       limit: '<= 1.05x',
       pass: f.loginToken.cpuRatio <= 1.05,
+    },
+    {
+      name: '(a) session cookie, server CPU per request vs the same login token as a header',
+      figure: `${f.cookie.cpuRatio}x`,
+      limit: '<= 1.05x',
+      pass: f.cookie.cpuRatio <= 1.05,
+    },
+    {
+      name: '(a) enforce, by documentId: server CPU per request vs the same document as text',
+      figure: `${f.documentId.cpuRatio}x`,
+      limit: '<= 1x',
+      pass: f.documentId.cpuRatio <= 1,
     },
     { name: '(b) unknown token (401), vs floor', figure: `${f.b.ratio}x`, limit: '>= 0.9x', pass: f.b.ratio >= 0.9 },
     { name: '(b) 401, floor CPU / server CPU per request', figure: `${f.b.cpuRatio}x`, limit: '>= 0.9x', pass: f.b.cpuRatio >= 0.9 },
@@ -101,6 +117,9 @@ export function printTable(f: Figures): void {
   line('(a) products, valid token: server', f.a.server, `${f.a.ratio}x floor`);
   line('(a) products, DRF token (in turns)', f.loginToken.drf, '');
   line('(a) products, login token', f.loginToken.login, `${f.loginToken.cpuRatio}x DRF CPU`);
+  line('(a) products, session cookie', f.cookie.cookie, `${f.cookie.cpuRatio}x header CPU`);
+  line('(a) enforce, app document as text', f.documentId.text, '');
+  line('(a) enforce, by documentId', f.documentId.id, `${f.documentId.cpuRatio}x text CPU`);
   line('(b) unknown token, 401: floor', f.b.floor, '');
   line('(b) unknown token, 401: server', f.b.server, `${f.b.ratio}x floor`);
   line('(c) obtainAuthToken: server', f.c.server, `${f.c.ratio}x limit`);

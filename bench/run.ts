@@ -6,6 +6,8 @@
  *
  *   (a) products(limit: 50) with a valid token       server vs floor
  *       and the same with a login token                 server CPU per request vs the DRF token's, in turns
+ *       and the same through the session cookie         server CPU per request vs the login token's header (AUTH_COOKIE)
+ *       and the app's Products by documentId, enforce  server CPU per request vs the same document as text
  *   (b) the same with an unknown token (401)         server vs floor
  *   (c) obtainAuthToken with the right password      server vs the hash-bound limit
  *   (d) (a) at 8 connections, idle and while 8 connections hammer obtainAuthToken: p99 against idle p99
@@ -229,6 +231,8 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     // (c) and (d) measure hashing from one address as fast as it goes: PASSWORD_RATE would answer 429.
     PASSWORD_RATE: '0',
+    // (a) through the cookie beside the header: the web app's recommended production setting.
+    AUTH_COOKIE: 'true',
     ...(tmp ? { DATA_DIR: tmp } : {}),
   });
   const serverScript = path.join(root, 'dist', 'src', 'server.js');
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
     log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
     const server = await start(serverScript, serverEnv(1));
     if (tmp) databaseCpu = () => databaseCpuMs(server.child.pid!);
-    const { token, username, loginToken } = await seed(server.baseUrl);
+    const { token, username, loginToken, sessionCookie } = await seed(server.baseUrl);
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
     // Production mode for both: graphql-js runs extra instanceof checks in development.
     const floor = await start(floorScript, { DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
@@ -256,6 +260,7 @@ async function main(): Promise<void> {
 
     const read: Request = { query: PRODUCTS, authorization: `Token ${token}`, status: 200, contains: '"total":' };
     const readWithLoginToken: Request = { ...read, authorization: `Token ${loginToken}` };
+    const readWithCookie: Request = { query: PRODUCTS, headers: { cookie: sessionCookie, origin: server.baseUrl }, status: 200, contains: '"total":' };
     const unknown: Request = { query: PRODUCTS, authorization: `Token ${'0'.repeat(40)}`, status: 401, contains: 'Invalid token.' };
     const login: Request = {
       query: `mutation { obtainAuthToken(username: "${username}", password: "${PASSWORD}") { token } }`,
@@ -284,10 +289,24 @@ async function main(): Promise<void> {
       aOthers.forEach((other, i) => console.log(`also ${baselineCommits[i + 1]}: (a) ${other.cpuMsPerRequest} ms CPU/req, ${other.requestsPerSecond} req/s; (b) ${bOthers[i].cpuMsPerRequest} ms CPU/req, ${bOthers[i].requestsPerSecond} req/s`));
       return;
     }
-    const [aDrf, aLogin] = await compareSides('(a) DRF token and login token', [
+    const [aDrf, aLogin, aCookie] = await compareSides('(a) DRF token, login token, cookie session', [
       { target: server, request: read },
       { target: server, request: readWithLoginToken },
+      { target: server, request: readWithCookie },
     ]);
+
+    // (a) by documentId under TRUSTED_DOCUMENTS=enforce, beside the same document sent as text, on a second
+    // server on the same database: the web app's own Products query, 50 a page, with the login token.
+    log('Starting a server with TRUSTED_DOCUMENTS=enforce on the same database');
+    const enforcing = await start(serverScript, { ...serverEnv(1), DATABASE_URL: databaseUrl, TRUSTED_DOCUMENTS: 'enforce' });
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'web', 'trusted-documents.json'), 'utf8')) as Record<string, string>;
+    const [productsId, productsText] = Object.entries(manifest).find(([, text]) => text.startsWith('query Products('))!;
+    const byText: Request = { query: productsText, variables: { limit: 50, offset: 0 }, authorization: `Token ${loginToken}`, status: 200, contains: '"total":' };
+    const [aText, aId] = await compareSides('(a) enforce: the document as text and by documentId', [
+      { target: enforcing, request: byText },
+      { target: enforcing, request: { ...byText, documentId: productsId } },
+    ]);
+    await enforcing.stop();
     const a = { floor: aFloor, server: aServer };
     const b = { floor: bFloor, server: bServer };
     const c = await measure('(c) server', server, login);
@@ -335,6 +354,8 @@ async function main(): Promise<void> {
     const figures: Figures = {
       a: { ...a, ratio: round(a.server.requestsPerSecond / a.floor.requestsPerSecond), ...hotPath(aFloor, aServer, aBaseline, baselineCommit) },
       loginToken: { drf: aDrf, login: aLogin, cpuRatio: round((aLogin.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
+      cookie: { header: aLogin, cookie: aCookie, cpuRatio: round((aCookie.cpuMsPerRequest ?? 0) / Math.max(aLogin.cpuMsPerRequest ?? 0, 0.001), 3) },
+      documentId: { text: aText, id: aId, cpuRatio: round((aId.cpuMsPerRequest ?? 0) / Math.max(aText.cpuMsPerRequest ?? 0, 0.001), 3) },
       b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond), ...hotPath(bFloor, bServer, bBaseline, baselineCommit) },
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },

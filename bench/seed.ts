@@ -1,4 +1,7 @@
-/** The bench's data, created through the API as a client would: one user with a DRF token and a login token, and 50 products. */
+/**
+ * The bench's data, created through the API as a client would: one user with a DRF token, a login token and a
+ * cookie session (the server runs with AUTH_COOKIE=true), and 50 products.
+ */
 import { randomBytes } from 'node:crypto';
 
 export const PASSWORD = 'bench correct horse';
@@ -13,7 +16,7 @@ export async function post(baseUrl: string, query: string, authorization?: strin
 }
 
 /** A user and at least 50 products, created through the API as a client would. */
-export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string }> {
+export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string; sessionCookie: string }> {
   const username = `bench_${randomBytes(4).toString('hex')}`;
   const registered = await post(
     baseUrl,
@@ -37,6 +40,14 @@ export async function seed(baseUrl: string): Promise<{ username: string; token: 
   const device = await post(baseUrl, `mutation { login(username: "${username}", password: "${PASSWORD}", name: "bench") { token } }`);
   const loginToken = device.body.data?.login?.token as string | undefined;
   if (!loginToken) throw new Error(`login failed: ${JSON.stringify(device.body)}`);
-  return { username, token, loginToken };
+  // A cookie session, for (a) through the cookie: startSession from the server's own origin.
+  const started = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ query: `mutation { startSession(username: "${username}", password: "${PASSWORD}", name: "bench") { tokenId } }` }),
+  });
+  const sessionCookie = started.headers.getSetCookie()[0]?.split(';')[0];
+  if (!sessionCookie) throw new Error(`startSession failed: ${started.status} ${await started.text()}`);
+  return { username, token, loginToken, sessionCookie };
 }
 

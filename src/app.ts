@@ -27,6 +27,9 @@ import { LiveHub } from './realtime/hub';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { httpClient } from './security/client';
 import { startSecurityLogPruning } from './security/prune';
+import { corsOptions } from './sessions/cors';
+import { httpSessions } from './sessions/session';
+import { trustedDocuments } from './trusted-documents';
 
 export interface App {
   express: express.Express;
@@ -49,8 +52,9 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const schema = await createSchema(pubSub);
   const development = settings.server.nodeEnv === 'development';
   const validationRules = documentRules(settings.limits);
+  const documents = trustedDocuments(settings.sessions, settings.limits);
   // Every operation, over either transport, passes through this (src/operations/pipeline.ts).
-  const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules: [] });
+  const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules: documents.rules });
   const formatError = formatErrorFor({ development, suggestions: settings.limits.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -109,21 +113,19 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     }
   });
 
-  // A cross-origin client may read WWW-Authenticate (which scheme a 401 wants) and Retry-After (429, 503):
-  // browsers hide every response header but a handful unless they are exposed.
-  const graphqlCors = cors(
-    settings.server.corsOrigins
-      ? { origin: settings.server.corsOrigins === '*' ? '*' : settings.server.corsOrigins, maxAge: 600, exposedHeaders: ['WWW-Authenticate', 'Retry-After'] }
-      : { origin: false },
-  );
+  const graphqlCors = cors(corsOptions(settings.server, settings.sessions));
+  const sessions = httpSessions(settings.sessions);
   const graphql = [
     graphqlCors,
+    sessions.csrfMiddleware,
     express.json({ limit: '100kb' }),
+    // An id (documentId, Apollo's persisted query hash) becomes the manifest's text before the pipeline reads it.
+    documents.httpMiddleware,
     pipelineMiddleware(pipeline, formatError),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const ip = req.ip ?? req.socket.remoteAddress ?? '';
-        return carryPrepared(await createContext(req.headers.authorization, ip, httpClient(req)), req);
+        return carryPrepared(await createContext(req.headers.authorization, ip, httpClient(req), sessions.sessionOf(req, res)), req);
       },
     }),
   ];
@@ -157,7 +159,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     schema,
     attach(server, options = {}) {
       if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
-      sockets = attachWebSocket(server, { schema, orm, settings, hub, pipeline, formatError, app, ...options });
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, pipeline, formatError, app, documents, ...options });
     },
     closeSockets,
     openSockets: () => sockets?.size ?? 0,

@@ -74,8 +74,22 @@ export async function authenticate(
   const parsed = parseAuthorizationHeader(header, settings.tokens.keyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
+  return authenticateKey(em, parsed.key, settings, requestEm, client);
+}
+
+/**
+ * A key from elsewhere than the header (the session cookie, src/sessions/): looked up and judged exactly as a
+ * header's key, with the same errors and the same one query.
+ */
+export async function authenticateKey(
+  em: EntityManager,
+  key: string,
+  settings: AuthenticationSettings,
+  requestEm: () => EntityManager = () => em,
+  client: ClientInfo | null = null,
+): Promise<Authenticated> {
   const policy = settings.loginTokens;
-  const found = await lookupToken(em, parsed.key, policy, client);
+  const found = await lookupToken(em, key, policy, client);
   if (found.found === 'none') throw new AuthenticationFailed(INVALID_TOKEN);
   if (found.found === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.

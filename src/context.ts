@@ -5,8 +5,10 @@
  * `auth` is the Token or the LoginToken the request authenticated with.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { authenticate, type Authenticated } from './authentication';
+import { authenticate, authenticateKey, type Authenticated } from './authentication';
+import { AuthenticationFailed } from './errors';
 import { rethrowAsOutage } from './operations/outage';
+import type { RequestSession } from './sessions/session';
 import type { Settings } from './settings';
 import type { AuthToken } from './authtoken/token-store';
 import type { User } from './users/user.entity';
@@ -24,6 +26,8 @@ export interface Context {
   ip: string;
   /** The client as the security log records it (address, User-Agent, request id, operation name), read lazily. */
   client: ClientInfo;
+  /** The session cookie of an HTTP request when AUTH_COOKIE is on (src/sessions/session.ts), else null. */
+  session: RequestSession | null;
 }
 
 const AUTHENTICATED = Symbol('authenticated');
@@ -43,6 +47,7 @@ class OperationContext implements Context {
     public settings: Settings,
     public ip: string,
     public client: ClientInfo,
+    public session: RequestSession | null = null,
   ) {
     this[AUTHENTICATED] = authenticated;
     this.user = authenticated?.user ?? null;
@@ -62,13 +67,34 @@ export function makeContext(em: EntityManager, authenticated: Authenticated | nu
 }
 
 export function contextFactory(orm: MikroORM, settings: Settings) {
-  return async function createContext(authorization: string | undefined, ip: string, client: ClientInfo = bareClient(ip)): Promise<Context> {
+  return async function createContext(
+    authorization: string | undefined,
+    ip: string,
+    client: ClientInfo = bareClient(ip),
+    session: RequestSession | null = null,
+  ): Promise<Context> {
     try {
       let em: EntityManager | undefined;
       // The lookup borrows the root EntityManager's pool; the fork is made only for a valid token (or
       // below, for an anonymous request), so a 401 costs none.
-      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()), client);
-      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip, client);
+      const requestEm = () => (em = orm.em.fork());
+      let authenticated: Authenticated | null;
+      if (!authorization && session?.key !== undefined) {
+        // The cookie counts only without a header; its origin was checked before the request was read
+        // (src/sessions/session.ts).
+        try {
+          authenticated = await authenticateKey(orm.em, session.key, settings, requestEm, client);
+        } catch (error) {
+          // A cookie that no longer authenticates is dropped, or the browser would send it (and be refused,
+          // even for startSession) until it expired.
+          if (error instanceof AuthenticationFailed) session.clear();
+          throw error;
+        }
+        session.authenticated = true;
+      } else {
+        authenticated = await authenticate(orm.em, authorization, settings, requestEm, client);
+      }
+      return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip, client, session);
     } catch (error) {
       rethrowAsOutage(error);
     }

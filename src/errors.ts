@@ -8,12 +8,16 @@
  * | TokenExpired          | UNAUTHENTICATED       | 401  | an expired login token (`extensions.reason`)       |
  * | NotAuthenticated      | UNAUTHENTICATED       | 401  | anonymous caller on an @Authorized field           |
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
+ * | CsrfFailed            | FORBIDDEN (reason     | 403  | a cookie-authenticated request from an untrusted   |
+ * |                       | CSRF)                 |      | origin (src/sessions/csrf.ts)                      |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
  * | Throttled             | THROTTLED             | 429  | too many failed logins or password checks (with    |
  * |                       |                       |      | Retry-After)                                       |
  * | ServiceUnavailable    | SERVICE_UNAVAILABLE   | 503  | the database cannot be reached                     |
  * | TooManyOperations     | LIMIT_EXCEEDED        | 200  | a WebSocket's operations at once over the limit    |
+ * | PersistedQueryNotInList | PERSISTED_QUERY_NOT_IN_LIST | 404 | a documentId the manifest does not hold   |
+ * | QueryNotInSafelist    | QUERY_NOT_IN_SAFELIST | 400  | free text outside the manifest (enforce)           |
  * | LimitExceeded         | GRAPHQL_VALIDATION_   | 400  | an operation over MAX_TOKENS/ALIASES/DEPTH/COST or |
  * |  (src/limits/)        | FAILED                |      | with two password-checking fields                  |
  *
@@ -77,6 +81,13 @@ export class PermissionDenied extends ClientError {
   }
 }
 
+/** DRF's SessionAuthentication answer to a failed CSRF check: `CSRF Failed: <Django's reason>`. */
+export class CsrfFailed extends ClientError {
+  constructor(reason: string) {
+    super(`CSRF Failed: ${reason}`, { extensions: { code: 'FORBIDDEN', reason: 'CSRF', http: httpExtension(403) } });
+  }
+}
+
 export class ValidationError extends ClientError {
   constructor(message: string, field?: string) {
     super(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
@@ -105,6 +116,26 @@ export class ServiceUnavailable extends ClientError {
   }
 }
 
+/** Trusted documents (src/trusted-documents/), in Apollo Router's codes and words. */
+export class PersistedQueryNotInList extends ClientError {
+  constructor(id: string) {
+    super(`Persisted query '${id}' not found in the persisted query list`, { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: httpExtension(404) } });
+  }
+}
+
+export class QueryNotInSafelist extends ClientError {
+  constructor() {
+    super('The operation body was not found in the persisted query safelist', { extensions: { code: 'QUERY_NOT_IN_SAFELIST', http: httpExtension(400) } });
+  }
+}
+
+/** A request that cannot be read as GraphQL over HTTP (both `query` and `documentId`, say). */
+export class BadRequest extends ClientError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'BAD_REQUEST', http: httpExtension(400) } });
+  }
+}
+
 /**
  * A per-connection limit (WebSocket operations at once): the operation is refused, the connection kept.
  * (Limits on one operation's size are validation failures: src/limits/refusal.ts.)
@@ -130,6 +161,8 @@ export const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'QUERY_NOT_IN_SAFELIST',
 ]);
 
 const CONNECTION_ERROR_CODES = new Set([

@@ -16,9 +16,19 @@ import { ProductEventResolver } from './products/product-events.resolver';
 import { productChanged } from './products/product-events';
 import type { LiveEvent } from './realtime/live-events';
 import { SecurityEventResolver } from './security/security-event.resolver';
+import { SessionResolver } from './sessions/session.resolver';
 
 export const entities = [User, Token, LoginToken, Product];
 
-export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, ProductEventResolver, AdminResolver, SecurityEventResolver] as const;
+export const resolvers = [
+  UserResolver,
+  TokenResolver,
+  SessionResolver,
+  LoginTokenFieldResolver,
+  ProductResolver,
+  ProductEventResolver,
+  AdminResolver,
+  SecurityEventResolver,
+] as const;
 
 export const liveEvents: readonly LiveEvent[] = [productChanged];

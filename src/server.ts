@@ -13,6 +13,7 @@ import { runPrimary, runWorker } from './cluster';
 import { serve, type Serving } from './http-server';
 import { lowerThreadPoolPriority } from './thread-pool-priority';
 import { announceReady } from './ready';
+import { cookieName } from './sessions/cookie';
 
 async function main(): Promise<void> {
   // First, before anything uses libuv's pool: logins hash there, and must not starve the event loop.
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
       : `Database: ${describeUrl(database.url)} (DATABASE_URL${settings.database.pooler === 'transaction' ? ', through a transaction pooler' : ''})`,
   );
   if (database.applied.length) logger.info(`Applied migrations: ${database.applied.join(', ')}`);
+  if (settings.sessions.cookie && !settings.sessions.cookieSecure) {
+    logger.info(`AUTH_COOKIE_SECURE=false: the session cookie "${cookieName(settings.sessions)}" is sent without Secure and without the __Host- prefix, so it also travels over plain HTTP`);
+  }
   // From here on the settings name the database in use, the embedded one included, for whatever needs
   // the direct URL (LISTEN, for subscriptions).
   const servingSettings = { ...settings, database: { ...settings.database, url: database.url, directUrl: database.directUrl } };

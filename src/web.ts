@@ -10,8 +10,9 @@
  *
  * HTML is never cached without revalidation (`no-cache` + ETag), so a new build shows up on the next load,
  * and carries a Content-Security-Policy that allows only this origin: the token the app keeps in
- * sessionStorage is only as safe as the scripts the page runs. The server's AUTH_KEYWORD and INTROSPECTION
- * settings are written into <meta> tags, so the client never guesses them.
+ * sessionStorage is only as safe as the scripts the page runs (with AUTH_COOKIE=true it keeps none: the key
+ * is in an HttpOnly cookie). The server's AUTH_KEYWORD, INTROSPECTION, AUTH_COOKIE and TRUSTED_DOCUMENTS settings are written into
+ * <meta> tags, so the client never guesses them.
  *
  * POST /graphql, /healthz and /readyz pass through untouched. Without a build (a deployment that skipped it),
  * these routes answer a plain message saying how to build, instead of failing.
@@ -23,7 +24,7 @@ import { projectRoot } from './paths';
 import type { Settings } from './settings';
 
 /** What the pages are told: the header keyword, and whether introspection is on (and if not, why). */
-export type WebSettings = Pick<Settings, 'tokens' | 'limits'>;
+export type WebSettings = Pick<Settings, 'tokens' | 'limits' | 'sessions'>;
 import { introspectionRefusal } from './limits/introspection';
 
 export const DEFAULT_WEB_ROOT = path.join(projectRoot, 'dist', 'web');
@@ -68,6 +69,8 @@ function htmlReader(file: string, settings: WebSettings): () => string | null {
         .readFileSync(file, 'utf8')
         .replace(/(<meta name="auth-keyword" content=")[^"]*(")/, `$1${escapeAttribute(settings.tokens.keyword)}$2`)
         .replace(/(<meta name="introspection" content=")[^"]*(")/, `$1${settings.limits.introspection}$2`)
+        .replace(/(<meta name="auth-cookie" content=")[^"]*(")/, `$1${settings.sessions.cookie}$2`)
+        .replace(/(<meta name="trusted-documents" content=")[^"]*(")/, `$1${settings.sessions.trustedDocuments}$2`)
         .replace(/(<meta name="introspection-refusal" content=")[^"]*(")/, `$1${escapeAttribute(settings.limits.introspection ? '' : introspectionRefusal(settings.limits))}$2`);
       cached = { mtimeMs: stat.mtimeMs, html };
     }

@@ -3,8 +3,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/paths';
 import { loadSettings, SettingsError } from '../src/settings';
+import { cookieName } from '../src/sessions/cookie';
 
 describe('loadSettings', () => {
+  it('has cookie sessions off, named __Host-authtoken and Secure, trusting the CORS origins, and trusted documents off by default', () => {
+    expect(loadSettings({}).sessions).toEqual({ cookie: false, cookieName: 'authtoken', cookieSecure: true, trustedOrigins: [], trustedDocuments: 'off' });
+    expect(cookieName(loadSettings({}).sessions)).toBe('__Host-authtoken');
+    expect(loadSettings({ NODE_ENV: 'production' }).sessions.trustedDocuments).toBe('off');
+    expect(loadSettings({ CORS_ORIGINS: 'https://a.example,https://b.example' }).sessions.trustedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    // `*` lets any page read answers, never use the cookie.
+    expect(loadSettings({ CORS_ORIGINS: '*' }).sessions.trustedOrigins).toEqual([]);
+    expect(loadSettings({ CORS_ORIGINS: '*', TRUSTED_ORIGINS: 'https://app.example' }).sessions.trustedOrigins).toEqual(['https://app.example']);
+    expect(cookieName(loadSettings({ AUTH_COOKIE: 'true', AUTH_COOKIE_NAME: 'sid' }).sessions)).toBe('__Host-sid');
+    expect(cookieName(loadSettings({ AUTH_COOKIE_SECURE: 'false' }).sessions)).toBe('authtoken');
+    expect(loadSettings({ TRUSTED_DOCUMENTS: 'enforce' }).sessions.trustedDocuments).toBe('enforce');
+  });
+
   it('has the documented defaults for an empty environment', () => {
     expect(loadSettings({})).toMatchObject({
       server: { port: 4000, host: '127.0.0.1', corsOrigins: undefined, nodeEnv: 'development', webConcurrency: 1, metrics: false },
@@ -254,6 +268,16 @@ describe('loadSettings', () => {
     ['MAX_DEPTH', { MAX_DEPTH: 'ten' }],
     ['MAX_TOKENS', { MAX_TOKENS: '99' }],
     ['MAX_COST', { MAX_COST: '1.5' }],
+    ['AUTH_COOKIE', { AUTH_COOKIE: 'maybe' }],
+    ['AUTH_COOKIE_SECURE', { AUTH_COOKIE_SECURE: '2' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: 'my session' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: 'a;b' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: '__Host-authtoken' }],
+    ['AUTH_COOKIE_NAME', { AUTH_COOKIE_NAME: '__secure-x' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: '*' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: 'https://app.example/path' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: 'app.example' }],
+    ['TRUSTED_DOCUMENTS', { TRUSTED_DOCUMENTS: 'on' }],
   ];
 
   for (const [variable, env] of bad) {

@@ -25,12 +25,17 @@ export interface TestSocket {
   dispose(): Promise<void>;
 }
 
-export function openSocket(url: string, connectionParams?: Record<string, unknown> | (() => Record<string, unknown>)): TestSocket {
+export function openSocket(
+  url: string,
+  connectionParams?: Record<string, unknown> | (() => Record<string, unknown>),
+  /** Headers of the upgrade request, as a browser sends them (Cookie, Origin). */
+  upgradeHeaders?: Record<string, string>,
+): TestSocket {
   let worker: string | undefined;
   // Records the upgrade response, which the browser-style API hides.
   class RecordingWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols);
+      super(address, protocols, upgradeHeaders ? { headers: upgradeHeaders } : undefined);
       this.once('upgrade', (response) => (worker = response.headers['x-worker'] as string | undefined));
     }
   }
@@ -65,11 +70,11 @@ export function openSocket(url: string, connectionParams?: Record<string, unknow
 }
 
 /** One query or mutation over the socket: its result, or the `error` message's errors thrown. */
-export function runOnce<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult<T>> {
+export function runOnce<T = any>(client: Client, query: string, variables?: Record<string, unknown>, extra?: Record<string, unknown>): Promise<ExecutionResult<T>> {
   return new Promise((resolve, reject) => {
     let result: ExecutionResult<T> | undefined;
     client.subscribe<T>(
-      { query, variables },
+      { query, variables, ...extra },
       { next: (value) => (result = value), error: reject, complete: () => resolve(result!) },
     );
   });

@@ -32,7 +32,7 @@ export function inputsHash() {
 
 /** True when dist/web holds a complete build of the current sources. */
 export function isBuildCurrent(hash = inputsHash()) {
-  const complete = ['index.html', 'playground.html'].every((file) => fs.existsSync(path.join(outDir, file)));
+  const complete = ['index.html', 'playground.html', 'trusted-documents.json'].every((file) => fs.existsSync(path.join(outDir, file)));
   return complete && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === hash;
 }
 

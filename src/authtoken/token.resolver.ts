@@ -69,17 +69,22 @@ export class TokenResolver {
   @Authorized()
   @Mutation(() => Boolean, {
     description:
-      'Deletes the token that authenticated this call (the DRF token or a login token). The next ' +
-      'obtainAuthToken issues a new DRF token.',
+      'Deletes the token that authenticated this call (the DRF token or a login token; a session cookie ' +
+      'is cleared too). The next obtainAuthToken issues a new DRF token.',
   })
   async logout(@Ctx() context: Context): Promise<boolean> {
-    return logout(context.em, context.auth!, callerOf(context));
+    const deleted = await logout(context.em, context.auth!, callerOf(context));
+    if (context.session?.authenticated) context.session.clear();
+    return deleted;
   }
 
   @Authorized()
-  @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall); returns how many." })
-  logoutAll(@Ctx() context: Context): Promise<number> {
-    return logoutAll(context.em, context.user!.id, callerOf(context));
+  @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall), and clears the session cookie; returns how many." })
+  async logoutAll(@Ctx() context: Context): Promise<number> {
+    const deleted = await logoutAll(context.em, context.user!.id, callerOf(context));
+    // Every token is gone, the cookie's too, whichever credential this call came with.
+    if (context.session?.key !== undefined) context.session.clear();
+    return deleted;
   }
 
   @Authorized()

@@ -11,6 +11,7 @@
  * | authtoken_logins_total                   | counter   | result              | obtainAuthToken/login answers          |
  * | authtoken_db_pool_connections            | gauge     | state               | used, free, pending (waiting callers)  |
  * | authtoken_websockets_open                | gauge     |                     | open WebSockets (subscriptions)        |
+ * | authtoken_untrusted_documents_total      | counter   |                     | operations run whose document is not in the trusted-documents manifest (TRUSTED_DOCUMENTS=log) |
  * | process_*, nodejs_*                      |           |                     | prom-client's default process metrics  |
  *
  * `operation` is the GraphQL operation name, `anonymous` without one, `none` when none was read (a body
@@ -50,6 +51,11 @@ const logins = new Counter({
   name: 'authtoken_logins_total',
   help: 'Login mutations (obtainAuthToken, login), by result',
   labelNames: ['result'] as const,
+});
+
+const untrustedDocuments = new Counter({
+  name: 'authtoken_untrusted_documents_total',
+  help: 'Operations run with a document not in the trusted-documents manifest (TRUSTED_DOCUMENTS=log)',
 });
 
 /** DRF's 401 messages (src/authentication.ts, src/errors.ts) as short, fixed label values. */
@@ -98,6 +104,10 @@ export function recordRequest(operation: string | null | undefined, status: numb
 export function recordAuthenticationFailure(message: string, reason?: unknown): void {
   if (!enabled) return;
   authFailures.inc({ reason: reason === 'TOKEN_EXPIRED' ? 'token_expired' : (REASONS[message] ?? 'other') });
+}
+
+export function recordUntrustedDocument(): void {
+  if (enabled) untrustedDocuments.inc();
 }
 
 export type LoginResult = 'success' | 'invalid_credentials' | 'bad_input' | 'throttled' | 'unavailable' | 'error';

@@ -15,6 +15,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { RequestHandler } from 'express';
 import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { LoginToken } from '../authtoken/login-token.entity';
 import { authenticatedOf, type Context } from '../context';
 import { noteOperation } from '../observe/requests';
 import { outageOf } from './outage';
@@ -146,7 +147,11 @@ export function pipelinePlugin(pipeline: OperationPipeline, authKeyword: string)
           const authenticated = authenticatedOf(contextValue);
           const refusal = pipeline.admit(operation, { authenticated, ip: contextValue.ip, transport: 'http' });
           if (refusal) throw refusal;
-          await pipeline.recordUse(operation, authenticated, contextValue.em);
+          const session = contextValue.session;
+          const expiry = session?.authenticated && authenticated?.use ? (authenticated.token as LoginToken).expiry : undefined;
+          const use = await pipeline.recordUse(operation, authenticated, contextValue.em);
+          // A cookie session's refreshed expiry reaches the browser as a new Max-Age, or its cookie would die first.
+          if (use && session?.authenticated && use.expiry?.getTime() !== expiry?.getTime()) session.set(session.key!, use.expiry);
         },
         async willSendResponse(requestContext) {
           const { errors, response } = requestContext;

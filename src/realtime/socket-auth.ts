@@ -1,7 +1,8 @@
 /**
  * A socket's authentication: the Authorization value from its connection_init payload, parsed and looked
  * up by the same `authenticate()` as the HTTP header (src/authentication.ts), with the same errors, for
- * both kinds of token (DRF's and login tokens).
+ * both kinds of token (DRF's and login tokens); or, without one, the session cookie its upgrade request
+ * carried (AUTH_COOKIE=true; the upgrade's Origin was checked before the socket opened).
  *
  * `authenticateSocket` is the one place the WebSocket transport meets token lookup. It answers null
  * (anonymous), or the user and token (managed by `em` when given, as a request's are) with the socket's
@@ -10,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { authenticate, type Authenticated, type AuthenticationSettings } from '../authentication';
+import { authenticate, authenticateKey, type Authenticated, type AuthenticationSettings } from '../authentication';
 import { LoginToken } from '../authtoken/login-token.entity';
 import { TokenKind } from '../authtoken/token-kind';
 import type { SocketCredential } from './socket-registry';
@@ -33,14 +34,21 @@ function credentialOf({ user, token }: Authenticated): SocketCredential {
     : { kind: TokenKind.AUTHTOKEN, id: tokenDigest(token.key), userId: user.id, expiresAt: null };
 }
 
+/** What a socket authenticates with: connection_init's Authorization, or the upgrade's session cookie. */
+export type SocketKey = { authorization: string } | { cookie: string };
+
 /** Null for anonymous, the credential for a valid token, AuthenticationFailed (DRF's messages) otherwise. */
 export async function authenticateSocket(
   orm: MikroORM,
   settings: AuthenticationSettings,
-  authorization: string | undefined,
+  key: SocketKey | undefined,
   em?: EntityManager,
   client: ClientInfo | null = null,
 ): Promise<SocketAuthentication | null> {
-  const authenticated = await authenticate(orm.em, authorization, settings, () => em ?? orm.em.fork(), client);
+  const requestEm = () => em ?? orm.em.fork();
+  const authenticated =
+    key && 'cookie' in key
+      ? await authenticateKey(orm.em, key.cookie, settings, requestEm, client)
+      : await authenticate(orm.em, key?.authorization, settings, requestEm, client);
   return authenticated && { authenticated, credential: credentialOf(authenticated) };
 }

@@ -6,10 +6,16 @@
  *   header is (src/realtime/socket-auth.ts). A bad value closes the socket with 4403 and DRF's message as the
  *   reason; none gives an anonymous socket; a payload that is not usable closes it with 4400 (fatal for the
  *   client, as a malformed request should be). A database outage closes with 1013 (Try Again Later).
- * - Each operation: through the same operation pipeline as an HTTP request (src/operations/pipeline.ts:
- *   the document's and the operation's limits, then authenticated again with the socket's Authorization,
- *   one query as a request costs, then the admission rules and the token's use), then run with a context of
- *   the same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
+ * - Cookie sessions (AUTH_COOKIE=true): a browser opens a socket with its cookies and no headers. An upgrade
+ *   carrying the session cookie is refused with HTTP 403 (the CSRF answer's JSON) unless its Origin is
+ *   trusted (src/sessions/csrf.ts): cross-site WebSocket hijacking gets nothing. A socket whose
+ *   connection_init has no Authorization is then authenticated by that cookie.
+ * - Each operation: an id (`documentId`, or Apollo's persisted query hash, with the empty `query`
+ *   graphql-ws requires) first becomes the trusted-documents manifest's text (src/trusted-documents/); then
+ *   through the same operation pipeline as an HTTP request (src/operations/pipeline.ts: the document's and
+ *   the operation's limits, then authenticated again with the socket's Authorization or cookie, one query as
+ *   a request costs, then the admission rules and the token's use), then run with a context of the same
+ *   shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
  *   A refused operation gets the protocol's `error` message; the socket stays open.
  *   Errors leave through the HTTP formatter (codes kept, internal errors masked, no `http` extension).
  *   A subscription refused at its start (an anonymous caller, say) gets the protocol's `error` message.
@@ -34,9 +40,12 @@ import { outageOf } from '../operations/outage';
 import { Refusal, type OperationPipeline } from '../operations/pipeline';
 import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
-import { authenticateSocket, type SocketAuthentication } from './socket-auth';
+import { authenticateSocket, type SocketAuthentication, type SocketKey } from './socket-auth';
 import { socketClient } from '../security/client';
 import type { Context } from '../context';
+import { sessionKeyFrom } from '../sessions/cookie';
+import { csrfAnswer, csrfReason } from '../sessions/csrf';
+import type { TrustedDocuments } from '../trusted-documents';
 
 export const GOING_AWAY = 1001;
 /** RFC 6455's Try Again Later: the graphql-ws client retries it. */
@@ -56,6 +65,8 @@ export interface WebSocketOptions {
   formatError: FormatError;
   /** express's compiled `trust proxy`, so a socket's ip is what a request's req.ip would be. */
   app: express.Express;
+  /** Trusted documents: ids become the manifest's text before the pipeline (its rule is among the pipeline's). */
+  documents: TrustedDocuments;
   /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
   workerId?: number;
 }
@@ -67,8 +78,8 @@ export interface WebSocketEndpoint {
 }
 
 interface SocketState {
-  /** The Authorization value of connection_init, when it authenticated the socket. */
-  authorization: string | null;
+  /** What authenticated the socket (connection_init's Authorization or the upgrade's cookie), or null. */
+  key: SocketKey | null;
   ip: string;
 }
 
@@ -114,7 +125,7 @@ async function settled<T>(run: () => T | Promise<T>): Promise<T | { errors: Grap
 }
 
 export function attachWebSocket(server: http.Server, options: WebSocketOptions): WebSocketEndpoint {
-  const { schema, orm, settings, hub, pipeline, formatError } = options;
+  const { schema, orm, settings, hub, pipeline, formatError, documents } = options;
   const trust = options.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
   const states = new WeakMap<WebSocket, SocketState>();
   let stopping = false;
@@ -125,22 +136,37 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
     server,
     path: '/graphql',
     maxPayload: settings.sockets.maxMessageBytes,
-    verifyClient: (_info, done) => {
+    verifyClient: (info, done) => {
       if (stopping) return done(false, 503, 'The server is shutting down.', { 'Retry-After': '1' });
       if (wss.clients.size >= settings.sockets.maxSockets) {
         return done(false, 503, `Too many WebSocket connections (at most ${settings.sockets.maxSockets} per process).`, { 'Retry-After': '1' });
       }
+      const csrf = cookieRefusal(info.req);
+      if (csrf) return done(false, 403, csrfAnswer(csrf), { 'Content-Type': 'application/json' });
       done(true);
     },
   });
 
+  // The upgrade's own origin, as express's req.protocol would see it (X-Forwarded-Proto from trusted proxies).
+  const ownOrigin = (request: http.IncomingMessage): string => {
+    const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+    const forwarded = trust(request.socket.remoteAddress ?? '', 0) ? String(request.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
+    return `${forwarded || (encrypted ? 'https' : 'http')}://${request.headers.host}`;
+  };
+  const trustedOrigins = new Set(settings.sessions.trustedOrigins);
+  // An upgrade carrying the session cookie from an untrusted page: the socket is never opened.
+  const cookieRefusal = (request: http.IncomingMessage): string | undefined => {
+    if (!settings.sessions.cookie || sessionKeyFrom(request.headers.cookie, settings.sessions) === undefined) return undefined;
+    return csrfReason(request.headers.origin, request.headers.referer, { ownOrigin: ownOrigin(request), trusted: trustedOrigins });
+  };
+
   // A credential reaching its expiry is checked again before its sockets close: a login token refreshed by
   // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
   hub.registry.expiryCheck = async (socket) => {
-    const authorization = states.get(socket as WebSocket)?.authorization;
-    if (!authorization) return { reason: INVALID_TOKEN };
+    const key = states.get(socket as WebSocket)?.key;
+    if (!key) return { reason: INVALID_TOKEN };
     try {
-      const auth = await authenticateSocket(orm, settings, authorization);
+      const auth = await authenticateSocket(orm, settings, key);
       return { expiresAt: auth?.credential.expiresAt ?? null };
     } catch (error) {
       if (error instanceof AuthenticationFailed) return { reason: error.message };
@@ -182,11 +208,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           return false;
         }
         let auth: SocketAuthentication | null;
-        let authorization: string | undefined;
+        let key: SocketKey | undefined;
         const since = Date.now();
         try {
-          authorization = authorizationParam(ctx.connectionParams);
-          auth = await authenticateSocket(orm, settings, authorization, undefined, socketClient(request, proxyaddr(request, trust), null));
+          const authorization = authorizationParam(ctx.connectionParams);
+          // The cookie counts only without an Authorization, as over HTTP; its Origin passed verifyClient.
+          const cookie = settings.sessions.cookie && authorization === undefined ? sessionKeyFrom(request.headers.cookie, settings.sessions) : undefined;
+          key = authorization !== undefined ? { authorization } : cookie !== undefined ? { cookie } : undefined;
+          auth = await authenticateSocket(orm, settings, key, undefined, socketClient(request, proxyaddr(request, trust), null));
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
@@ -203,7 +232,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           }
           if (!hub.registry.add(socket, auth.credential, since)) return false;
         }
-        states.set(socket, { authorization: auth ? authorization! : null, ip: proxyaddr(request, trust) });
+        states.set(socket, { key: auth ? key! : null, ip: proxyaddr(request, trust) });
         return true;
       },
       onClose: (ctx) => {
@@ -217,8 +246,15 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         if (Object.keys(ctx.subscriptions).length > settings.sockets.maxSubscriptions) {
           return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.sockets.maxSubscriptions}).`)];
         }
+        // An id (documentId, or Apollo's persisted query hash) becomes the manifest's text first.
+        let query: string;
+        try {
+          query = documents.resolveSubscribe(payload);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
         // The pipeline's steps, as over HTTP (src/operations/pipeline.ts): the document, then the operation.
-        const prepared = pipeline.prepare(payload.query);
+        const prepared = pipeline.prepare(query);
         if (prepared instanceof Refusal) return [...prepared.errors];
         const operation = pipeline.operation(prepared, payload.operationName, payload.variables ?? undefined, 'ws');
         if (operation instanceof Refusal) return [...operation.errors];
@@ -230,9 +266,9 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         const em = orm.em.fork();
         const client = socketClient(ctx.extra.request, state.ip, payload.operationName ?? operation?.node.name?.value);
         let auth: SocketAuthentication | null = null;
-        if (state.authorization !== null) {
+        if (state.key !== null) {
           try {
-            auth = await authenticateSocket(orm, settings, state.authorization, em, client);
+            auth = await authenticateSocket(orm, settings, state.key, em, client);
           } catch (error) {
             if (error instanceof AuthenticationFailed) {
               socket.close(CloseCode.Forbidden, error.message);

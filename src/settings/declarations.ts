@@ -11,6 +11,7 @@ import { setting, type DefaultContext, type NodeEnv } from './declare';
 import {
   authKeyword,
   boolean,
+  cookieName,
   corsOrigins,
   databaseUrl,
   directory,
@@ -19,6 +20,7 @@ import {
   text,
   throttleRate,
   tokenPrefix,
+  trustedOrigins,
   trustProxy,
 } from './parsers';
 
@@ -227,6 +229,51 @@ export const limits = {
   },
 };
 
+export type TrustedDocumentsMode = 'off' | 'log' | 'enforce';
+
+/** Cookie sessions (src/sessions/, docs/sessions.md) and trusted documents (src/trusted-documents/). */
+export const sessions = {
+  title: 'Browser sessions and trusted documents',
+  settings: {
+    cookie: setting({
+      name: 'AUTH_COOKIE',
+      default: 'false',
+      description:
+        "`true`: `startSession` keeps a browser's login token in an HttpOnly cookie, with CSRF refused by origin ([docs/sessions.md](docs/sessions.md)); recommended for the web app in production",
+      parse: boolean,
+    }),
+    /** Without its prefix: `cookieName()` (src/sessions/cookie.ts) gives the name sent. */
+    cookieName: setting({
+      name: 'AUTH_COOKIE_NAME',
+      default: 'authtoken',
+      description: 'the session cookie\'s name, sent as `__Host-<name>` while `AUTH_COOKIE_SECURE` is true',
+      parse: cookieName,
+    }),
+    cookieSecure: setting({
+      name: 'AUTH_COOKIE_SECURE',
+      default: 'true',
+      description: '`false` drops `Secure` and the `__Host-` prefix, for plain HTTP beyond localhost (logged at start)',
+      parse: boolean,
+    }),
+    /** Besides the server's own origin, where a cookie-authenticated request may come from (CSRF). */
+    trustedOrigins: setting({
+      name: 'TRUSTED_ORIGINS',
+      default: ({ env }) => (env.CORS_ORIGINS?.trim() === '*' ? undefined : env.CORS_ORIGINS?.trim() || undefined),
+      documentedDefault: '`CORS_ORIGINS` (never `*`)',
+      description: 'other origins whose pages may use the session cookie; only they get `Access-Control-Allow-Credentials`',
+      parse: trustedOrigins,
+      unset: [] as string[],
+    }),
+    trustedDocuments: setting({
+      name: 'TRUSTED_DOCUMENTS',
+      default: 'off',
+      description:
+        "`log` or `enforce`: only the web app's operations and the playground's examples (the manifest the web build writes), staff and introspection exempt ([docs/trusted-documents.md](docs/trusted-documents.md))",
+      parse: oneOf<TrustedDocumentsMode>(['off', 'log', 'enforce']),
+    }),
+  },
+};
+
 export const throttles = {
   title: 'Throttles',
   settings: {
@@ -332,4 +379,4 @@ export const securityLog = {
 };
 
 /** The groups, in the order of the README table. */
-export const GROUPS = { server, database, tokens, loginTokens, passwords, limits, throttles, sockets, logging, securityLog };
+export const GROUPS = { server, database, tokens, loginTokens, sessions, passwords, limits, throttles, sockets, logging, securityLog };

@@ -1,7 +1,7 @@
 /**
  * The server's settings, read from the environment in this one place (as knox's `settings.py`), grouped by
- * concern: `settings.server`, `.database`, `.tokens`, `.loginTokens`, `.passwords`, `.limits`, `.throttles`,
- * `.sockets`, `.logging`, `.securityLog`. Each consumer takes the group it needs (the WebSocket limits take
+ * concern: `settings.server`, `.database`, `.tokens`, `.loginTokens`, `.sessions`, `.passwords`, `.limits`,
+ * `.throttles`, `.sockets`, `.logging`, `.securityLog`. Each consumer takes the group it needs (the WebSocket limits take
  * `settings.sockets`, typed `SocketSettings`), so what a function depends on shows in its signature.
  *
  * Each variable, its default and its meaning are declared once, in src/settings/declarations.ts; the
@@ -10,7 +10,7 @@
  * A bad value stops the start-up with a SettingsError naming the variable: a typo must not silently fall back.
  */
 import { isSet, read, readGroup, type Env, type Setting, type ValuesOf } from './declare';
-import { database, GROUPS, limits, loginTokens, logging, NODE_ENV, passwords, securityLog, server, sockets, throttles, tokens } from './declarations';
+import { database, GROUPS, limits, loginTokens, logging, NODE_ENV, passwords, securityLog, server, sessions, sockets, throttles, tokens } from './declarations';
 
 export { SettingsError, type ThrottleRate } from './parsers';
 export type { NodeEnv } from './declare';
@@ -21,6 +21,7 @@ export {
   type LogFormat,
   type LogLevel,
   type PasswordHasherName,
+  type TrustedDocumentsMode,
 } from './declarations';
 
 export type ServerSettings = ValuesOf<typeof server>;
@@ -38,6 +39,7 @@ export type OperationLimits = ValuesOf<typeof limits> & {
 };
 export type ThrottleSettings = ValuesOf<typeof throttles>;
 export type SocketSettings = ValuesOf<typeof sockets>;
+export type SessionSettings = ValuesOf<typeof sessions>;
 export type LoggingSettings = ValuesOf<typeof logging>;
 export type SecurityLogSettings = ValuesOf<typeof securityLog>;
 

@@ -108,6 +108,25 @@ export const corsOrigins: Parser<string[] | '*'> = ({ value, name }) => {
   return origins;
 };
 
+/** TRUSTED_ORIGINS: origins, never `*` (which would trust every site with the session cookie). */
+export const trustedOrigins: Parser<string[]> = (raw) => {
+  if (raw.value === '*') throw new SettingsError(`${raw.name} cannot be *: list the origins a cookie session may be used from`);
+  return corsOrigins(raw) as string[];
+};
+
+// RFC 6265's cookie-name characters (an RFC 7230 token).
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** AUTH_COOKIE_NAME: the name without its prefix, which AUTH_COOKIE_SECURE decides. */
+export const cookieName: Parser<string> = ({ value, name }) => {
+  if (!COOKIE_NAME.test(value)) throw new SettingsError(`${name} must be a cookie name (letters, digits, - _ . and no spaces), got "${value}"`);
+  // A browser honours the prefix only with Secure, Path=/ and no Domain: adding it is the setting's job.
+  if (/^__(host|secure)-/i.test(value)) {
+    throw new SettingsError(`${name} is the name without its prefix: __Host- is added while AUTH_COOKIE_SECURE is true, got "${value}"`);
+  }
+  return value;
+};
+
 /** express's `trust proxy`: `loopback` (and the other names), a hop count, true/false, or addresses/CIDRs. */
 export const trustProxy: Parser<string | number | boolean> = ({ value, name }) => {
   if (/^\d+$/.test(value)) return Number(value);

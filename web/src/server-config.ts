@@ -16,6 +16,15 @@ export const introspection: boolean = meta('introspection') !== 'false';
 /** Why introspection is off (the production default, or INTROSPECTION=false), in the server's words. */
 export const introspectionRefusal: string = meta('introspection-refusal') || 'GraphQL introspection is off on this server.';
 
+/**
+ * Whether the server keeps sessions in an HttpOnly cookie (its AUTH_COOKIE): the app then logs in with
+ * startSession and keeps no key anywhere a script can read.
+ */
+export const cookieSessions: boolean = meta('auth-cookie') === 'true';
+
+/** The server's TRUSTED_DOCUMENTS (off, log or enforce), for the playground to say why free text is refused. */
+export const trustedDocuments: string = meta('trusted-documents') || 'off';
+
 export const graphqlUrl = '/graphql';
 
 /** Subscriptions: the same path over WebSocket (wss on an https page). */

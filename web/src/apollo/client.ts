@@ -12,20 +12,23 @@
  * 4. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
  *    restart of a second or two goes unnoticed. Mutations are not retried: the first attempt may have landed.
  * 5. HttpLink to /graphql on the same origin, and subscriptions over WebSocket on the same path
- *    (./websocket.ts), where a token revoked elsewhere ends the session too.
+ *    (./websocket.ts), where a token revoked elsewhere ends the session too. Both send each operation by
+ *    its id in the trusted-documents manifest, not its text (./document-ids.ts).
+ * With cookie sessions (AUTH_COOKIE) no header is sent: the browser sends the HttpOnly cookie.
  */
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { RetryLink } from '@apollo/client/link/retry';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { OperationTypeNode } from 'graphql';
-import { clearToken, getToken } from '../auth/token-store';
+import { clearToken, getToken, hasKey } from '../auth/token-store';
 import { authorizationHeader, graphqlUrl } from '../server-config';
 import { graphQLErrorsOf, isUnauthenticated, isUnavailable } from './errors';
 import { createWsLink, tokenChangeLink } from './websocket';
+import { fetchByDocumentId } from './document-ids';
 
 /** Operations that must reach the server anonymously whatever the stored token. */
-export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken', 'Login']);
+export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken', 'Login', 'StartSession']);
 
 /** What the login screen says after a login token expired. */
 export const SESSION_EXPIRED = 'Your session expired. Please log in again.';
@@ -47,7 +50,8 @@ const authLink = new ApolloLink((operation, forward) => {
   const token = PUBLIC_OPERATIONS.has(operation.operationName ?? '') ? null : getToken();
   operation.setContext(({ headers = {} }: { headers?: Record<string, string> }) => ({
     sentToken: token ?? undefined,
-    headers: token ? { ...headers, authorization: authorizationHeader(token) } : headers,
+    // A cookie session sends no header: the browser sends the HttpOnly cookie itself.
+    headers: hasKey(token) ? { ...headers, authorization: authorizationHeader(token) } : headers,
   }));
   return forward(operation);
 });
@@ -67,7 +71,7 @@ function isSubscription(operation: ApolloLink.Operation): boolean {
 
 export function createApolloClient(): ApolloClient {
   let client: ApolloClient | undefined;
-  const http = ApolloLink.from([unauthenticatedLink, authLink, tokenChangeLink, retryLink, new HttpLink({ uri: graphqlUrl })]);
+  const http = ApolloLink.from([unauthenticatedLink, authLink, tokenChangeLink, retryLink, new HttpLink({ uri: graphqlUrl, fetch: fetchByDocumentId })]);
   client = new ApolloClient({
     link: ApolloLink.split(isSubscription, createWsLink(() => client), http),
     // A token is identified by its key (it has no id); a regenerated key is a new object.

@@ -11,9 +11,10 @@
  */
 import { ApolloLink, type ApolloClient } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { createClient } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 import { finalize } from 'rxjs';
-import { clearToken, getToken } from '../auth/token-store';
+import { clearToken, getToken, hasKey } from '../auth/token-store';
+import { byDocumentId } from './document-ids';
 import { authorizationHeader, graphqlWsUrl } from '../server-config';
 
 const FORBIDDEN = 4403;
@@ -35,7 +36,8 @@ export function createWsLink(getClient: () => ApolloClient | undefined): GraphQL
     url: graphqlWsUrl(),
     connectionParams: () => {
       sentToken = getToken();
-      return sentToken ? { Authorization: authorizationHeader(sentToken) } : {};
+      // A cookie session's socket is authenticated by the cookie its upgrade carries.
+      return hasKey(sentToken) ? { Authorization: authorizationHeader(sentToken) } : {};
     },
     // Keep retrying through a server restart (1001, 1012) for as long as a screen subscribes.
     retryAttempts: Infinity,
@@ -51,5 +53,6 @@ export function createWsLink(getClient: () => ApolloClient | undefined): GraphQL
       },
     },
   });
-  return new GraphQLWsLink(client);
+  // Operations go by id, as over HTTP; graphql-ws insists on a string query, so it travels empty.
+  return new GraphQLWsLink({ ...client, subscribe: (payload, sink) => client.subscribe(byDocumentId(payload), sink) } as Client);
 }

@@ -12,6 +12,18 @@
  */
 export const TOKEN_STORAGE_KEY = 'graphql-authtoken.token';
 
+/**
+ * With cookie sessions (the server's AUTH_COOKIE) the store holds this marker instead of a key: the key is in
+ * an HttpOnly cookie that no script reads, and the marker only says "signed in", so that a reload stays signed
+ * in. Nothing sends it: the links check `hasKey` before making a header of it.
+ */
+export const COOKIE_SESSION = 'cookie-session';
+
+/** Whether a stored value is a key to send (not the cookie-session marker). */
+export function hasKey(token: string | null): token is string {
+  return token !== null && token !== COOKIE_SESSION;
+}
+
 type Listener = () => void;
 
 const listeners = new Set<Listener>();

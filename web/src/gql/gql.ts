@@ -19,6 +19,7 @@ type Documents = {
     "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": typeof types.RegenerateTokenDocument,
+    "\n  mutation StartSession($username: String!, $password: String!, $name: String) {\n    startSession(username: $username, password: $password, name: $name) {\n      tokenId\n      expiry\n    }\n  }\n": typeof types.StartSessionDocument,
     "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n": typeof types.LoginDocument,
     "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n": typeof types.MyTokensDocument,
     "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n": typeof types.RevokeTokenDocument,
@@ -46,6 +47,7 @@ const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      username\n      email\n      firstName\n      lastName\n      isStaff\n      isSuperuser\n      dateJoined\n      lastLogin\n    }\n  }\n": types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": types.RegenerateTokenDocument,
+    "\n  mutation StartSession($username: String!, $password: String!, $name: String) {\n    startSession(username: $username, password: $password, name: $name) {\n      tokenId\n      expiry\n    }\n  }\n": types.StartSessionDocument,
     "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n": types.LoginDocument,
     "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n": types.MyTokensDocument,
     "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n": types.RevokeTokenDocument,
@@ -102,6 +104,10 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n"): (typeof documents)["\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartSession($username: String!, $password: String!, $name: String) {\n    startSession(username: $username, password: $password, name: $name) {\n      tokenId\n      expiry\n    }\n  }\n"): (typeof documents)["\n  mutation StartSession($username: String!, $password: String!, $name: String) {\n    startSession(username: $username, password: $password, name: $name) {\n      tokenId\n      expiry\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -50,6 +50,15 @@ export const RegenerateTokenDocument = graphql(`
   }
 `);
 
+export const StartSessionDocument = graphql(`
+  mutation StartSession($username: String!, $password: String!, $name: String) {
+    startSession(username: $username, password: $password, name: $name) {
+      tokenId
+      expiry
+    }
+  }
+`);
+
 export const LoginDocument = graphql(`
   mutation Login($username: String!, $password: String!, $name: String) {
     login(username: $username, password: $password, name: $name) {

@@ -12,8 +12,8 @@ import { createRoot } from 'react-dom/client';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
-import { getToken } from '../auth/token-store';
-import { authKeyword, authorizationHeader, graphqlUrl, graphqlWsUrl, introspection, introspectionRefusal } from '../server-config';
+import { COOKIE_SESSION, getToken, hasKey } from '../auth/token-store';
+import { authKeyword, authorizationHeader, graphqlUrl, graphqlWsUrl, introspection, introspectionRefusal, trustedDocuments } from '../server-config';
 import { exampleTabs, headersJson } from './examples';
 import { tabsNotPersisted } from './storage';
 
@@ -66,7 +66,9 @@ const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
 };
 
 const token = getToken();
-const authorization = token ? authorizationHeader(token) : null;
+const authorization = hasKey(token) ? authorizationHeader(token) : null;
+// A cookie session needs no header: the browser sends the HttpOnly cookie with every request and socket.
+const cookieSession = token === COOKIE_SESSION;
 
 const tabs = exampleTabs(authorization);
 
@@ -96,7 +98,15 @@ function Playground() {
         <p className="playground-footer">
           {authorization
             ? 'Headers carry the token of your web app session.'
-            : `Not logged in to the web app: run obtainAuthToken, then add {"Authorization": "${authKeyword} <key>"} under Headers.`}
+            : cookieSession
+              ? "Requests carry your web app session's cookie: no header needed."
+              : `Not logged in to the web app: run obtainAuthToken, then add {"Authorization": "${authKeyword} <key>"} under Headers.`}
+          {trustedDocuments === 'enforce' ? (
+            <strong className="playground-trusted-documents">
+              {' '}
+              TRUSTED_DOCUMENTS=enforce: only the app&apos;s own operations and these examples run, unless you are staff; anything else is refused with QUERY_NOT_IN_SAFELIST.
+            </strong>
+          ) : null}
           {introspection ? null : (
             <strong className="playground-introspection-off"> {introspectionRefusal} No docs or autocompletion; queries still run.</strong>
           )}

@@ -4,7 +4,7 @@
  */
 import { useState, useSyncExternalStore } from 'react';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { getToken, setToken, subscribe } from '../auth/token-store';
+import { getToken, hasKey, setToken, subscribe } from '../auth/token-store';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
 import { formatDate } from '../format';
@@ -22,12 +22,17 @@ export function AccountScreen() {
   const token = useSyncExternalStore(subscribe, getToken);
   const [regenerate, regeneration] = useMutation(RegenerateTokenDocument);
   const [regenerated, setRegenerated] = useState(false);
+  // With a cookie session the app holds no key: a regenerated API key (for scripts) is shown here once, in
+  // this component's memory only, and the session itself carries on with its cookie.
+  const [issuedKey, setIssuedKey] = useState<string | null>(null);
+  const shown = hasKey(token) ? token : issuedKey;
 
   async function regenerateToken() {
     setRegenerated(false);
     const { data } = await regenerate().catch(() => ({ data: undefined }));
     if (data) {
-      setToken(data.regenerateToken.token);
+      if (hasKey(token)) setToken(data.regenerateToken.token);
+      else setIssuedKey(data.regenerateToken.token);
       setRegenerated(true);
     }
   }
@@ -59,12 +64,18 @@ export function AccountScreen() {
       <p className="aside">
         Send it as <code>Authorization: {authKeyword} &lt;key&gt;</code>. A token from Log in expires; Regenerate token issues your API token instead, which never expires (regenerate it again if it may have leaked).
       </p>
-      <p className="token-line">
-        <code className="token" data-testid="current-token">
-          {token}
-        </code>
-        {token ? <CopyButton value={token} label="Copy the token" /> : null}
-      </p>
+      {shown ? (
+        <p className="token-line">
+          <code className="token" data-testid="current-token">
+            {shown}
+          </code>
+          <CopyButton value={shown} label="Copy the token" />
+        </p>
+      ) : (
+        <p className="aside" data-testid="cookie-session">
+          This browser&apos;s session key is in an HttpOnly cookie, which no script on the page can read. Regenerate token issues an API key for your scripts, shown here once.
+        </p>
+      )}
       {regenerated ? <SuccessNotice>A new token was issued; the old key no longer works.</SuccessNotice> : null}
       {regeneration.error ? <ErrorNotice error={regeneration.error} /> : null}
       <button type="button" onClick={() => void regenerateToken()} disabled={regeneration.loading}>

@@ -1,32 +1,42 @@
 /**
- * Log in with username and password (`login`: a login token for this browser, named after it); shows why the
+ * Log in with username and password (`login`: a login token for this browser, named after it; with the
+ * server's cookie sessions, `startSession`, whose token only the HttpOnly cookie holds); shows why the
  * previous session ended, if it did.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { fieldErrors } from '../apollo/errors';
-import { sessionEndReason, setToken } from '../auth/token-store';
+import { COOKIE_SESSION, sessionEndReason, setToken } from '../auth/token-store';
 import { Field } from '../components/Field';
 import { ErrorNotice, SuccessNotice } from '../components/Notice';
 import { deviceName } from '../auth/device-name';
-import { LoginDocument } from '../operations/account';
+import { LoginDocument, StartSessionDocument } from '../operations/account';
+import { cookieSessions } from '../server-config';
 import { followLink, navigate, paths } from '../router';
 
 export function LoginScreen() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [login, { loading, error, reset }] = useMutation(LoginDocument);
+  const [login, loginState] = useMutation(LoginDocument);
+  const [startSession, sessionState] = useMutation(StartSessionDocument);
+  const { loading, error, reset } = cookieSessions ? sessionState : loginState;
   const [endReason] = useState(sessionEndReason);
   const errors = fieldErrors(error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     reset();
-    const { data } = await login({ variables: { username, password, name: deviceName() } }).catch(() => ({ data: undefined }));
-    if (data) {
+    const variables = { username, password, name: deviceName() };
+    if (cookieSessions) {
+      const { data } = await startSession({ variables }).catch(() => ({ data: undefined }));
+      if (!data) return;
+      setToken(COOKIE_SESSION);
+    } else {
+      const { data } = await login({ variables }).catch(() => ({ data: undefined }));
+      if (!data) return;
       setToken(data.login.token);
-      navigate(paths.products, { replace: true });
     }
+    navigate(paths.products, { replace: true });
   }
 
   return (

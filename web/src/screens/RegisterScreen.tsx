@@ -1,11 +1,16 @@
-/** Create an account (register), then log straight in with the same credentials. */
+/**
+ * Create an account (register), then log straight in with the same credentials: obtainAuthToken, or with the
+ * server's cookie sessions startSession (the key then stays in the HttpOnly cookie).
+ */
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { fieldErrors } from '../apollo/errors';
-import { setToken } from '../auth/token-store';
+import { COOKIE_SESSION, setToken } from '../auth/token-store';
+import { deviceName } from '../auth/device-name';
+import { cookieSessions } from '../server-config';
 import { Field } from '../components/Field';
 import { ErrorNotice } from '../components/Notice';
-import { ObtainAuthTokenDocument, RegisterDocument } from '../operations/account';
+import { ObtainAuthTokenDocument, RegisterDocument, StartSessionDocument } from '../operations/account';
 import { followLink, navigate, paths } from '../router';
 
 const EMPTY = { username: '', email: '', password: '', firstName: '', lastName: '' };
@@ -13,7 +18,9 @@ const EMPTY = { username: '', email: '', password: '', firstName: '', lastName: 
 export function RegisterScreen() {
   const [form, setForm] = useState(EMPTY);
   const [register, registration] = useMutation(RegisterDocument);
-  const [obtainAuthToken, login] = useMutation(ObtainAuthTokenDocument);
+  const [obtainAuthToken, obtaining] = useMutation(ObtainAuthTokenDocument);
+  const [startSession, starting] = useMutation(StartSessionDocument);
+  const login = cookieSessions ? starting : obtaining;
   const error = registration.error ?? login.error;
   const errors = fieldErrors(error);
   const busy = registration.loading || login.loading;
@@ -26,11 +33,17 @@ export function RegisterScreen() {
     login.reset();
     const created = await register({ variables: { input: form } }).catch(() => undefined);
     if (!created?.data) return;
-    const { data } = await obtainAuthToken({ variables: { username: form.username.trim(), password: form.password } }).catch(() => ({ data: undefined }));
-    if (data) {
+    const credentials = { username: form.username.trim(), password: form.password };
+    if (cookieSessions) {
+      const { data } = await startSession({ variables: { ...credentials, name: deviceName() } }).catch(() => ({ data: undefined }));
+      if (!data) return;
+      setToken(COOKIE_SESSION);
+    } else {
+      const { data } = await obtainAuthToken({ variables: credentials }).catch(() => ({ data: undefined }));
+      if (!data) return;
       setToken(data.obtainAuthToken.token);
-      navigate(paths.products, { replace: true });
     }
+    navigate(paths.products, { replace: true });
   }
 
   return (
