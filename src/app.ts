@@ -25,6 +25,7 @@ import { LiveHub } from './realtime/hub';
 import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { observabilityPlugin } from './observe/requests';
+import { scopeCheck } from './access/scope-check';
 
 export interface App {
   express: express.Express;
@@ -48,6 +49,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const development = settings.nodeEnv === 'development';
   const limits = operationLimits(settings);
   const formatError = formatErrorFor({ development, suggestions: settings.introspection });
+  const scopes = scopeCheck(settings.authKeyword);
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
@@ -67,6 +69,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
       ...limits.plugins,
       databaseOutagePlugin,
       wwwAuthenticatePlugin(settings.authKeyword),
+      scopes.plugin,
       recordTokenUsePlugin,
       observabilityPlugin,
     ],
@@ -149,7 +152,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     attach(server, options = {}) {
       if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
       // The WebSocket path validates documents itself: with every rule, the shape limits included.
-      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, ...options });
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, scopes, ...options });
     },
     closeSockets,
     openSockets: () => sockets?.size ?? 0,

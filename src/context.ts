@@ -52,6 +52,11 @@ class OperationContext implements Context {
   }
 }
 
+/** What the context's caller authenticated with (null when anonymous), for the rules that judge an operation. */
+export function authenticatedOf(context: Context): Authenticated | null {
+  return (context as OperationContext)[AUTHENTICATED] ?? null;
+}
+
 /**
  * A context for one operation of an already authenticated caller: the WebSocket transport authenticates a
  * socket once, at connection_init, and builds each operation's context here (src/realtime/websocket.ts).
@@ -66,7 +71,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       let em: EntityManager | undefined;
       // The lookup borrows the root EntityManager's pool; the fork is made only for a valid token (or
       // below, for an anonymous request), so a 401 costs none.
-      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()));
+      const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()), { ip });
       return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip);
     } catch (error) {
       if (isConnectionError(error)) throw new ServiceUnavailable();
@@ -83,9 +88,10 @@ function onlyInspects(operation: OperationDefinitionNode): boolean {
 }
 
 /**
- * Records a login token's use (lastUsed, and the expiry with AUTO_REFRESH) once the operation is known, and
- * only when the token store said a write is due (at most once per MIN_REFRESH_INTERVAL): other requests
- * cost no query here. `tokenInfo` alone has no side effect, so it never refreshes a token, as knox users ask.
+ * Records a login or access token's use (lastUsed, and the expiry with AUTO_REFRESH) once the operation is
+ * known to run (every rule passed: an operation refused before execution writes nothing), and only when the
+ * token store said a write is due (at most once per MIN_REFRESH_INTERVAL): other requests cost no query here.
+ * `tokenInfo` alone has no side effect, so it never refreshes a token, as knox users ask.
  */
 export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
   async requestDidStart({ contextValue }) {
@@ -93,7 +99,7 @@ export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
     const use = (contextValue as OperationContext)[AUTHENTICATED]?.use;
     if (!use) return;
     return {
-      async didResolveOperation({ contextValue, operation }) {
+      async executionDidStart({ contextValue, operation }) {
         if (!operation || onlyInspects(operation)) return;
         await recordTokenUse(contextValue.em, use);
         const token = contextValue.auth as LoginToken;

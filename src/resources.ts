@@ -11,7 +11,8 @@ import { Product } from './products/product.entity';
 import { ProductResolver } from './products/product.resolver';
 import { AdminResolver } from './admin/admin.resolver';
 import { ProductEventResolver } from './products/product-events.resolver';
+import { AccessResolver } from './access/access.resolver';
 
 export const entities = [User, Token, LoginToken, Product];
 
-export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, ProductEventResolver, AdminResolver] as const;
+export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, ProductEventResolver, AdminResolver, AccessResolver] as const;

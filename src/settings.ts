@@ -36,6 +36,10 @@
  * | MIN_REFRESH_INTERVAL| 60                              | seconds: no write when expiry/lastUsed would move by less |
  * | AUTO_REFRESH_MAX_TTL| (unset: no cap)                 | seconds: expiry never passes created + this               |
  * | TOKEN_LIMIT_PER_USER| (unset: no limit)               | unexpired login tokens per user before login answers 403  |
+ * | ACCESS_TOKEN_DEFAULT_DAYS| 30                         | an access token's life when expiresInDays is omitted      |
+ * | ACCESS_TOKEN_MAX_DAYS| 366                             | longest expiresInDays (0: no cap; omitted = never expires)|
+ * | SUDO_MAX_AGE       | 900                              | seconds a password confirmation unlocks what mints        |
+ * |                    |                                  | credentials and the staff writes (0: not required)        |
  * | WS_INIT_TIMEOUT_MS | 3000                             | time a socket has to send connection_init (close 4408)    |
  * | WS_KEEPALIVE_MS    | 12000                            | WebSocket ping interval; no pong within it closes (0: off) |
  * | WS_MAX_SOCKETS     | 10000                            | open WebSockets per process; more are refused with 503    |
@@ -48,6 +52,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './paths';
+import { parseRate, type ThrottleRate } from './throttles/rate';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
@@ -98,6 +103,10 @@ export interface Settings {
   limits: OperationLimits;
   /** Login tokens (django-rest-knox's settings): see docs/login-tokens.md. */
   loginTokens: LoginTokenSettings;
+  /** Access tokens: see docs/access-tokens.md. */
+  accessTokens: AccessTokenSettings;
+  /** SUDO_MAX_AGE: seconds a password confirmation counts as fresh; 0 turns sudo mode off. */
+  sudoMaxAge: number;
   /** Passed to express's `trust proxy`: `loopback`, a hop count, or comma-separated addresses/CIDRs. */
   trustProxy: string | number | boolean;
   /** graphql-ws's connectionInitWaitTimeout. */
@@ -124,10 +133,13 @@ export interface LoginTokenSettings {
 }
 
 
-/** A DRF throttle rate: `requests` per `seconds`. */
-export interface ThrottleRate {
-  requests: number;
-  seconds: number;
+export type { ThrottleRate } from './throttles/rate';
+
+export interface AccessTokenSettings {
+  /** Days an access token lives when created without expiresInDays (ignored when maxDays is 0). */
+  defaultDays: number;
+  /** The longest expiresInDays; 0 for no cap, and then an omitted expiresInDays means never. */
+  maxDays: number;
 }
 
 /** What one operation may ask for, checked before anything executes (src/limits/). */
@@ -170,21 +182,15 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-const PERIODS: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86_400, day: 86_400 };
-
-/**
- * DRF's throttle-rate format, `<requests>/<period>` (`30/minute`, `1000/day`, `5/s`); `0` turns it off. DRF
- * reads only the period's first letter; here a period must be a whole unit name, so a typo is an error.
- */
+/** DRF's throttle-rate format (src/throttles/rate.ts); `0` turns it off. */
 function throttleRate(env: Env, name: string, fallback: string): ThrottleRate | null {
-  const raw = (env[name]?.trim() || fallback).toLowerCase();
+  const raw = env[name]?.trim() || fallback;
   if (raw === '0') return null;
-  const match = /^(\d{1,9})\/([a-z]+?)s?$/.exec(raw);
-  const seconds = match ? PERIODS[match[2]] : undefined;
-  if (!match || !seconds || Number(match[1]) < 1) {
+  const rate = parseRate(raw);
+  if (!rate) {
     throw new SettingsError(`${name} must be a rate such as 30/minute or 1000/day (second, minute, hour, day), or 0 for none, got "${env[name]}"`);
   }
-  return { requests: Number(match[1]), seconds };
+  return rate;
 }
 
 function databaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
@@ -265,6 +271,15 @@ function loginTokens(env: Env): LoginTokenSettings {
   };
 }
 
+function accessTokens(env: Env): AccessTokenSettings {
+  const maxDays = integer(env, 'ACCESS_TOKEN_MAX_DAYS', 366, 0, 36_600);
+  const defaultDays = integer(env, 'ACCESS_TOKEN_DEFAULT_DAYS', 30, 1, 36_600);
+  if (maxDays > 0 && defaultDays > maxDays) {
+    throw new SettingsError(`ACCESS_TOKEN_DEFAULT_DAYS (${defaultDays}) must not exceed ACCESS_TOKEN_MAX_DAYS (${maxDays})`);
+  }
+  return { defaultDays, maxDays };
+}
+
 export function loadSettings(env: Env = process.env): Settings {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
   const production = nodeEnv === 'production';
@@ -305,6 +320,8 @@ export function loadSettings(env: Env = process.env): Settings {
       maxCost: integer(env, 'MAX_COST', 5000, 1, 100_000_000),
     },
     loginTokens: loginTokens(env),
+    accessTokens: accessTokens(env),
+    sudoMaxAge: integer(env, 'SUDO_MAX_AGE', 900, 0, 86_400),
     wsInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     wsKeepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 0, 600_000),
     wsMaxSockets: integer(env, 'WS_MAX_SOCKETS', 10_000, 1, 1_000_000),

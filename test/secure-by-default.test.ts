@@ -2,6 +2,8 @@
  * Secure by default: every root field must refuse an anonymous caller (401 UNAUTHENTICATED), except the ones
  * declared public below. Forgetting @Authorized() on a new field fails this test, whatever the field does:
  * each root field of the real schema is called anonymously over HTTP with made-up arguments of the right types.
+ * And every protected root field (subscriptions too) declares what an access token needs to use it
+ * (`@Scope(...)`, src/access/scope.ts): forgetting it fails here too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,9 +21,11 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { startTestServer, type TestServer } from './utils';
+import { scopeOf } from '../src/access/scope';
 
 /** The root fields anyone may call. Adding to this list is a decision: say why beside the field. */
-const PUBLIC_FIELDS = new Set(['register', 'obtainAuthToken', 'login']);
+// accessScopes: the list of scopes a token can be given, as the schema itself shows them.
+const PUBLIC_FIELDS = new Set(['register', 'obtainAuthToken', 'login', 'accessScopes']);
 
 /** A literal of the input type: every required field filled, nothing optional. */
 function literal(type: GraphQLInputType): string {
@@ -79,6 +83,27 @@ describe('every root field refuses anonymous callers unless declared public', ()
     expect(answered).toEqual([]);
     // Not vacuous: the schema has protected fields of both kinds.
     expect(checked).toBeGreaterThan(10);
+  });
+
+  it('has every protected root field declare its access scope, and no public field declare one', () => {
+    const roots = [server.app.schema.getQueryType(), server.app.schema.getMutationType(), server.app.schema.getSubscriptionType()];
+    const undeclared: string[] = [];
+    const publicWithScope: string[] = [];
+    let declared = 0;
+    for (const type of roots) {
+      for (const field of Object.values(type?.getFields() ?? {})) {
+        const scope = scopeOf(field);
+        if (PUBLIC_FIELDS.has(field.name)) {
+          if (scope !== undefined) publicWithScope.push(field.name);
+        } else if (scope === undefined) undeclared.push(`${type!.name}.${field.name}`);
+        else declared += 1;
+      }
+    }
+    expect(undeclared).toEqual([]);
+    expect(publicWithScope).toEqual([]);
+    // The subscription is covered: productChanged declares products:read.
+    expect(scopeOf(server.app.schema.getSubscriptionType()!.getFields().productChanged)).toBe('products:read');
+    expect(declared).toBeGreaterThan(20);
   });
 
   it('lets the declared public fields through to their own checks', async () => {

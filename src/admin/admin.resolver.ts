@@ -1,6 +1,7 @@
 /**
  * The admin API (DRF's TokenAdmin and Django's user admin, as GraphQL). Staff only: anonymous callers get
- * 401, authenticated non-staff 403 (src/auth-checker.ts). Pages default to 20 items, at most 100.
+ * 401, authenticated non-staff 403 (src/auth-checker.ts). Pages default to 20 items, at most 100. Every write
+ * needs the staff member's password confirmed within SUDO_MAX_AGE (src/access/sudo.ts).
  */
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth-checker';
@@ -14,11 +15,14 @@ import { deleteLoginTokenById, deleteTokenByKey } from '../authtoken/token-store
 import { createUserAsStaff, searchLoginTokens, searchTokens, searchUsers, setPasswordAsStaff, setUserActive } from './admin.service';
 import { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
 import { PageArgs, pageOf } from '../pagination';
+import { NO_ACCESS_TOKENS, Scope } from '../access/scope';
+import { RequiresRecentPassword } from '../access/sudo';
 
 
 @Authorized(Role.STAFF)
 @Resolver()
 export class AdminResolver {
+  @Scope('admin:read')
   @Query(() => UserPage, { complexity: pageCost, description: 'Users whose username or email contains `search` (any case), newest first. Staff only.' })
   users(
     @Arg('search', () => String, { nullable: true }) search: string | null,
@@ -28,6 +32,7 @@ export class AdminResolver {
     return searchUsers(em, search, pageOf(page));
   }
 
+  @Scope('admin:read')
   @Query(() => TokenPage, {
     complexity: pageCost,
     description: "Tokens whose user's username or email contains `search` (any case), newest first. Staff only.",
@@ -40,11 +45,13 @@ export class AdminResolver {
     return searchTokens(em, search, pageOf(page));
   }
 
+  @Scope('admin:write')
   @Mutation(() => Token, {
     description:
       "The user's token, created if missing (the admin's Add Token); `reset` replaces it and the old key stops " +
       'working at once (`manage create-token -r`). An unknown username is BAD_USER_INPUT. Staff only.',
   })
+  @RequiresRecentPassword()
   createToken(
     @Arg('username', () => String) username: string,
     @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
@@ -53,24 +60,30 @@ export class AdminResolver {
     return createUserToken(em, username.trim(), reset ?? false, settings.djangoDatabase);
   }
 
+  @Scope('admin:write')
   @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
+  @RequiresRecentPassword()
   deleteToken(@Arg('key', () => String) key: string, @Ctx() { em }: Context): Promise<boolean> {
     return deleteTokenByKey(em, key);
   }
 
+  @Scope('admin:write')
   @ChecksPassword()
   @Mutation(() => User, {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })
+  @RequiresRecentPassword()
   createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em, user, settings }: Context): Promise<User> {
     return createUserAsStaff(em, user!, input, settings);
   }
 
+  @Scope('admin:write')
   @Mutation(() => User, {
     description:
       "Activates or deactivates a user; an inactive user's token answers 401 at once. Changing staff or " +
       'superusers needs a superuser (403); nobody may deactivate themselves. Staff only.',
   })
+  @RequiresRecentPassword()
   setUserActive(
     @Arg('id', () => ID) id: string,
     @Arg('active', () => Boolean) active: boolean,
@@ -79,6 +92,7 @@ export class AdminResolver {
     return setUserActive(em, user!, id, active);
   }
 
+  @Scope('admin:read')
   @Query(() => LoginTokenPage, {
     complexity: pageCost,
     description:
@@ -93,17 +107,21 @@ export class AdminResolver {
     return searchLoginTokens(em, search, pageOf(page));
   }
 
+  @Scope('admin:write')
   @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })
+  @RequiresRecentPassword()
   deleteLoginToken(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
     return deleteLoginTokenById(em, id);
   }
 
+  @Scope(NO_ACCESS_TOKENS)
   @ChecksPassword()
   @Mutation(() => Boolean, {
     description:
       "Sets a user's password and deletes all of that user's tokens. Changing staff or superusers needs a " +
       'superuser (403). Staff only.',
   })
+  @RequiresRecentPassword()
   setPassword(
     @Arg('id', () => ID) id: string,
     @Arg('password', () => String) password: string,

@@ -7,14 +7,17 @@
  * DRF tokens: inserted, never upserted over an existing row; get-or-create, rotate (`regenerateToken`,
  * `drf_create_token -r`), delete. Login tokens: created at login with an expiry from TOKEN_TTL, found by
  * their first 15 characters and a constant-time digest comparison, refreshed and marked used at most once
- * per MIN_REFRESH_INTERVAL, deleted when found expired.
+ * per MIN_REFRESH_INTERVAL, deleted when found expired. Access tokens (`kind = 'access'` in the login tokens'
+ * table, issue 20): created with validated scopes, expiry, networks and rate (src/access/), rotated with a
+ * grace, and otherwise found, used, listed and revoked exactly as login tokens are.
  *
  * Statements on the request path go through src/database/sql.ts (named, prepared once per connection).
  */
 import type { EntityManager as AnyEntityManager } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isIP } from 'node:net';
 import { NotFound, PermissionDenied } from '../errors';
-import type { LoginTokenSettings } from '../settings';
+import type { LoginTokenSettings, ThrottleRate } from '../settings';
 import { queryRows } from '../database/sql';
 import type { User } from '../users/user.entity';
 import { DRF_KEY_LENGTH, digestOf, digestsMatch, generateKey, generateLoginToken, isDrfKey, isLoginToken, tokenKeyOf } from './keys';
@@ -155,7 +158,7 @@ export async function createLoginToken(
        select ?, ?, ?, ?, now(), ${EXPIRY_SQL}
         where ?::int is null
            or (select count(*) from authtoken_login_token
-                where user_id = ? and (expiry is null or expiry > now())) < ?::int
+                where user_id = ? and kind = 'login' and (expiry is null or expiry > now())) < ?::int
        returning id, expiry`,
       [fresh.digest, fresh.tokenKey, userId, name, ...expiry, policy.limitPerUser, userId, policy.limitPerUser],
     );
@@ -171,7 +174,119 @@ export async function createLoginToken(
   return { token: fresh.token, id: String(rows[0].id), expiry: rows[0].expiry === null ? null : platform.parseDate(rows[0].expiry) };
 }
 
-/** The user's unexpired login tokens, newest first (`myTokens`). */
+// ---------------------------------------------------------------------------------------------------------
+// Access tokens
+
+/** An access token's properties, validated (src/access/access-token.validation.ts). */
+export interface AccessTokenSpec {
+  name: string;
+  scopes: string[];
+  /** Days from now; null for a token that never expires. */
+  expiresInDays: number | null;
+  /** Networks in PostgreSQL's cidr text form; empty for anywhere. */
+  allowedCidrs: string[];
+  rate: ThrottleRate | null;
+}
+
+export interface IssuedAccessToken {
+  /** The token itself: shown once, never stored. */
+  token: string;
+  id: string;
+  name: string;
+  scopes: string[];
+  expiry: Date | null;
+  allowedCidrs: string[];
+  rate: ThrottleRate | null;
+}
+
+interface AccessRow {
+  id: string;
+  name: string;
+  scopes: string[];
+  expiry: string | null;
+  allowed_cidrs: string[] | null;
+  rate_requests: number | null;
+  rate_seconds: number | null;
+}
+
+const ACCESS_RETURNING = 'returning id, name, scopes, expiry, allowed_cidrs::text[], rate_requests, rate_seconds';
+
+function issuedAccess(em: EntityManager, token: string, row: AccessRow): IssuedAccessToken {
+  return {
+    token,
+    id: String(row.id),
+    name: row.name,
+    scopes: row.scopes,
+    expiry: row.expiry === null ? null : em.getPlatform().parseDate(row.expiry),
+    allowedCidrs: row.allowed_cidrs ?? [],
+    rate: row.rate_requests === null || row.rate_seconds === null ? null : { requests: row.rate_requests, seconds: row.rate_seconds },
+  };
+}
+
+/** A new access token for the user; its expiry is counted by the database's clock, as a login token's. */
+export async function createAccessToken(em: EntityManager, userId: number, spec: AccessTokenSpec, prefix: string): Promise<IssuedAccessToken> {
+  const fresh = generateLoginToken(prefix);
+  const [row] = await em.execute<AccessRow[]>(
+    `insert into authtoken_login_token (digest, token_key, user_id, name, created, expiry, kind, scopes, allowed_cidrs, rate_requests, rate_seconds)
+     values (?, ?, ?, ?, now(), case when ?::int is null then null else now() + make_interval(days => ?::int) end, 'access',
+             string_to_array(?, ','), string_to_array(?, ',')::cidr[], ?, ?)
+     ${ACCESS_RETURNING}`,
+    [
+      fresh.digest,
+      fresh.tokenKey,
+      userId,
+      spec.name,
+      spec.expiresInDays,
+      spec.expiresInDays,
+      // Joined rather than bound as arrays, which knex would spread into separate bindings. Neither a scope
+      // nor a network has a comma.
+      spec.scopes.join(','),
+      spec.allowedCidrs.length ? spec.allowedCidrs.join(',') : null,
+      spec.rate?.requests ?? null,
+      spec.rate?.seconds ?? null,
+    ],
+  );
+  return issuedAccess(em, fresh.token, row);
+}
+
+/**
+ * Stripe's "roll key": a new key for one of the user's unexpired access tokens, with the same name, scopes,
+ * networks, rate and expiry. The old key works for `graceSeconds` more (its expiry becomes the grace end,
+ * never later than it was), or stops at once with 0. NOT_FOUND for another user's token, a login token, an
+ * expired or an unknown id. One transaction: the old row is locked, so two rotations cannot both copy it.
+ */
+export async function rotateAccessToken(em: EntityManager, userId: number, id: string, graceSeconds: number, prefix: string): Promise<IssuedAccessToken> {
+  const fresh = generateLoginToken(prefix);
+  const row = /^\d{1,18}$/.test(id)
+    ? await em.transactional(async (tx) => {
+        const [old] = await tx.execute<{ id: string }[]>(
+          `select id from authtoken_login_token where id = ? and user_id = ? and kind = 'access' and (expiry is null or expiry > now()) for update`,
+          [id, userId],
+        );
+        if (!old) return undefined;
+        const [copy] = await tx.execute<AccessRow[]>(
+          `insert into authtoken_login_token (digest, token_key, user_id, name, created, expiry, kind, scopes, allowed_cidrs, rate_requests, rate_seconds)
+           select ?, ?, user_id, name, now(), expiry, kind, scopes, allowed_cidrs, rate_requests, rate_seconds
+             from authtoken_login_token where id = ?
+           ${ACCESS_RETURNING}`,
+          [fresh.digest, fresh.tokenKey, id],
+        );
+        if (graceSeconds === 0) await tx.execute('delete from authtoken_login_token where id = ?', [id], 'run');
+        else {
+          await tx.execute(
+            `update authtoken_login_token set expiry = least(coalesce(expiry, 'infinity'), now() + make_interval(secs => ?)) where id = ?`,
+            [graceSeconds, id],
+            'run',
+          );
+        }
+        return copy;
+      })
+    : undefined;
+  if (!row) throw new NotFound('No AuthToken matches the given query.');
+  return issuedAccess(em, fresh.token, row);
+}
+
+/** The user's unexpired login and access tokens, newest first (`myTokens`). */
 export function listLoginTokens(em: EntityManager, userId: number): Promise<LoginToken[]> {
   return em.find(
     LoginToken,
@@ -180,7 +295,7 @@ export function listLoginTokens(em: EntityManager, userId: number): Promise<Logi
   );
 }
 
-/** Deletes one of the user's own login tokens (`revokeToken`); NOT_FOUND for another user's or an unknown id. */
+/** Deletes one of the user's own login or access tokens (`revokeToken`); NOT_FOUND for another user's or an unknown id. */
 export async function revokeLoginToken(em: EntityManager, userId: number, id: string): Promise<true> {
   const deleted = /^\d{1,18}$/.test(id)
     ? affected(await em.execute('delete from authtoken_login_token where id = ? and user_id = ?', [id, userId], 'run'))
@@ -189,7 +304,7 @@ export async function revokeLoginToken(em: EntityManager, userId: number, id: st
   return true;
 }
 
-/** Deletes any login token by id (the admin); NOT_FOUND when there is none. */
+/** Deletes any login or access token by id (the admin); NOT_FOUND when there is none. */
 export async function deleteLoginTokenById(em: EntityManager, id: string): Promise<true> {
   const deleted = /^\d{1,18}$/.test(id) ? affected(await em.execute('delete from authtoken_login_token where id = ?', [id], 'run')) : 0;
   if (deleted === 0) throw new NotFound('No AuthToken matches the given query.');
@@ -254,9 +369,22 @@ export interface LoginTokenRow extends UserRow {
   token_created: string;
   login_expiry: string | null;
   login_last_used: string | null;
+  login_kind: TokenRowKind;
+  /** An access token's scopes; null for a login token (unrestricted). */
+  login_scopes: string[] | null;
+  login_allowed_cidrs: string[] | null;
+  login_rate_requests: number | null;
+  login_rate_seconds: number | null;
   expired: boolean;
   now: string;
+  /** Whether the client address is in one of an access token's networks (true without networks). */
+  address_allowed: boolean;
+  /** Seconds until an access token's rate allows another use, when this use was refused; else null. */
+  throttle_wait: number | null;
 }
+
+/** `authtoken_login_token.kind`: a login token (knox's) or an access token (issue 20). */
+export type TokenRowKind = 'login' | 'access';
 
 export type Lookup =
   | { kind: 'unknown' }
@@ -280,10 +408,22 @@ const DRF_TOKEN_QUERY =
 
 // Every row sharing the token's first 15 characters (several only with a long TOKEN_PREFIX); the digest
 // decides. now() comes along so that expiry and refresh are judged by the database's clock, which set them.
+// An access token's network and rate are judged here too, so that it costs the same one query: $2 is the
+// client address (null when unknown: no network admits it), and with $4 the row whose digest is $3, alive,
+// of an active user and reached from an allowed network spends one hit of its rate (authtoken_throttle_hit,
+// PASSWORD_RATE's throttle, shared by every worker); CASE evaluates the call only for that row.
+const ADDRESS_ALLOWED = '("t"."allowed_cidrs" is null or coalesce($2::inet <<= any("t"."allowed_cidrs"), false))';
+const NOT_EXPIRED = 'not coalesce("t"."expiry" <= now(), false)';
 const LOGIN_TOKEN_QUERY =
   'select "u".*, "t"."id" as "login_id", "t"."digest" as "login_digest", "t"."token_key" as "login_token_key", ' +
   '"t"."name" as "login_name", "t"."created" as "token_created", "t"."expiry" as "login_expiry", ' +
-  '"t"."last_used" as "login_last_used", coalesce("t"."expiry" <= now(), false) as "expired", now() as "now" ' +
+  '"t"."last_used" as "login_last_used", "t"."kind" as "login_kind", "t"."scopes" as "login_scopes", ' +
+  '"t"."allowed_cidrs"::text[] as "login_allowed_cidrs", "t"."rate_requests" as "login_rate_requests", ' +
+  '"t"."rate_seconds" as "login_rate_seconds", coalesce("t"."expiry" <= now(), false) as "expired", now() as "now", ' +
+  `${ADDRESS_ALLOWED} as "address_allowed", ` +
+  `case when "t"."rate_requests" is not null and $4::boolean and "t"."digest" = $3 and "u"."is_active" and ${NOT_EXPIRED} ` +
+  `and ${ADDRESS_ALLOWED} then authtoken_throttle_hit('access-token', "t"."id"::text, "t"."rate_requests", "t"."rate_seconds") ` +
+  'end as "throttle_wait" ' +
   'from "authtoken_login_token" as "t" inner join "auth_user" as "u" on "u"."id" = "t"."user_id" ' +
   'where "t"."token_key" = $1';
 
@@ -291,29 +431,47 @@ const LOGIN_TOKEN_QUERY =
 const DELETE_EXPIRED = 'delete from "authtoken_login_token" where "user_id" = $1 and "expiry" <= now()';
 const RECORD_USE = 'update "authtoken_login_token" set "last_used" = $2, "expiry" = $3 where "id" = $1';
 
+/** Who presents a key: what an access token's networks and rate are judged by. */
+export interface Presenter {
+  /** The client address after TRUST_PROXY (an IPv4-mapped IPv6 address counts as IPv4); '' when unknown. */
+  ip?: string;
+  /** Spend one use of an access token's rate (false where a socket only checks its credential still holds). */
+  countUse?: boolean;
+}
+
+/** The address as PostgreSQL's inet should judge it, or null when there is none usable. */
+function lookupAddress(ip: string | undefined): string | null {
+  if (!ip) return null;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  return isIP(ip) === 0 ? null : ip;
+}
+
 /**
  * Finds a key's token and user with one query. A key of neither shape is unknown without asking the
- * database. An expired login token is deleted, with its user's other expired ones (as knox does). For an
- * active user's login token, the write its use calls for (lastUsed, auto refresh) is returned, not done:
- * recordTokenUse() does it, once the operation is known not to be a side-effect-free `tokenInfo`.
+ * database. An access token presented from outside its networks is unknown too, before anything else is
+ * told or done (no oracle, no write). An expired login or access token is deleted, with its user's other
+ * expired ones (as knox does). For an active user's token, the write its use calls for (lastUsed, auto
+ * refresh) is returned, not done: recordTokenUse() does it, once the operation is known to run and not to be
+ * a side-effect-free `tokenInfo`.
  *
  * `em` only lends its connection pool: no entity is made, so a request that fails here needs no fork.
  */
-export async function lookupToken(em: EntityManager, key: string, policy: LoginTokenSettings): Promise<Lookup> {
+export async function lookupToken(em: EntityManager, key: string, policy: LoginTokenSettings, presenter: Presenter = {}): Promise<Lookup> {
   if (isDrfKey(key)) {
     const [row] = await queryRows<DrfTokenRow>(em, DRF_TOKEN_QUERY, [key]);
     return row ? { kind: 'drf', row } : { kind: 'unknown' };
   }
   if (!isLoginToken(key)) return { kind: 'unknown' };
-  const rows = await queryRows<LoginTokenRow>(em, LOGIN_TOKEN_QUERY, [tokenKeyOf(key)]);
   const digest = digestOf(key);
+  const rows = await queryRows<LoginTokenRow>(em, LOGIN_TOKEN_QUERY, [tokenKeyOf(key), lookupAddress(presenter.ip), digest, presenter.countUse ?? true]);
   const row = rows.find((candidate) => digestsMatch(candidate.login_digest, digest));
-  if (!row) return { kind: 'unknown' };
+  if (!row || !row.address_allowed) return { kind: 'unknown' };
   if (row.expired) {
     await queryRows(em, DELETE_EXPIRED, [row.id]);
     return { kind: 'expired' };
   }
-  return { kind: 'login', row, write: row.is_active ? dueWrite(em, row, policy) : null };
+  return { kind: 'login', row, write: row.is_active && row.throttle_wait === null ? dueWrite(em, row, policy) : null };
 }
 
 function dueWrite(em: EntityManager, row: LoginTokenRow, policy: LoginTokenSettings): TokenUse | null {
@@ -323,7 +481,8 @@ function dueWrite(em: EntityManager, row: LoginTokenRow, policy: LoginTokenSetti
   const lastUsed = row.login_last_used === null ? null : platform.parseDate(row.login_last_used);
   const expiry = row.login_expiry === null ? null : platform.parseDate(row.login_expiry);
   let nextExpiry = expiry;
-  if (policy.autoRefresh && policy.ttl > 0 && expiry) {
+  // An access token's expiry is its owner's choice (and a rotated key's grace end): never moved.
+  if (policy.autoRefresh && policy.ttl > 0 && expiry && row.login_kind === 'login') {
     const created = platform.parseDate(row.token_created).getTime();
     const cap = policy.autoRefreshMaxTtl === null ? Infinity : created + policy.autoRefreshMaxTtl * 1000;
     const refreshed = Math.min(now.getTime() + policy.ttl * 1000, cap);
@@ -343,8 +502,15 @@ export async function recordTokenUse(em: EntityManager, use: TokenUse): Promise<
 /** What `tokenInfo` tells about a request's token: never the token itself. */
 export function describeToken(token: AuthToken) {
   return token instanceof LoginToken
-    ? { kind: 'LOGIN' as const, created: token.created, expiry: token.expiry, name: token.name, tokenKey: token.tokenKey }
-    : { kind: 'AUTHTOKEN' as const, created: token.created, expiry: null, name: null, tokenKey: tokenKeyOf(token.key) };
+    ? {
+        kind: token.kind === 'access' ? ('ACCESS' as const) : ('LOGIN' as const),
+        created: token.created,
+        expiry: token.expiry,
+        name: token.name,
+        tokenKey: token.tokenKey,
+        scopes: token.scopes,
+      }
+    : { kind: 'AUTHTOKEN' as const, created: token.created, expiry: null, name: null, tokenKey: tokenKeyOf(token.key), scopes: null };
 }
 
 /** Whether a login token is the one a request authenticated with (`AuthToken.current`). */

@@ -33,12 +33,17 @@ export class LoginPayload {
 export enum TokenKind {
   AUTHTOKEN = 'AUTHTOKEN',
   LOGIN = 'LOGIN',
+  ACCESS = 'ACCESS',
 }
 
 registerEnumType(TokenKind, {
   name: 'TokenKind',
-  description: 'AUTHTOKEN: the DRF token (obtainAuthToken). LOGIN: a login token (login).',
-  valuesConfig: { AUTHTOKEN: { description: "DRF's token, one per user." }, LOGIN: { description: 'A login token, one per device.' } },
+  description: 'AUTHTOKEN: the DRF token (obtainAuthToken). LOGIN: a login token (login). ACCESS: an access token (createAccessToken).',
+  valuesConfig: {
+    AUTHTOKEN: { description: "DRF's token, one per user." },
+    LOGIN: { description: 'A login token, one per device.' },
+    ACCESS: { description: 'An access token, for a machine: scoped, expiring, optionally bound to networks and rate-limited.' },
+  },
 });
 
 @ObjectType({ simpleResolvers: true, description: 'The token this request authenticated with. Reading it never refreshes it.' })
@@ -57,4 +62,7 @@ export class TokenInfo {
 
   @Field({ description: "The token's first 15 characters." })
   tokenKey!: string;
+
+  @Field(() => [String], { nullable: true, description: "An access token's scopes; null for AUTHTOKEN and LOGIN, which are unrestricted." })
+  scopes!: string[] | null;
 }

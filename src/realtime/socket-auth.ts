@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { authenticate, type Authenticated } from '../authentication';
+import type { Presenter } from '../authtoken/token-store';
 import { LoginToken } from '../authtoken/login-token.entity';
 import type { Settings } from '../settings';
 import type { SocketCredential } from './socket-registry';
@@ -38,7 +39,8 @@ export async function authenticateSocket(
   settings: Settings,
   authorization: string | undefined,
   em?: EntityManager,
+  presenter: Presenter = {},
 ): Promise<SocketAuthentication | null> {
-  const authenticated = await authenticate(orm.em, authorization, settings, () => em ?? orm.em.fork());
+  const authenticated = await authenticate(orm.em, authorization, settings, () => em ?? orm.em.fork(), presenter);
   return authenticated && { authenticated, credential: credentialOf(authenticated) };
 }

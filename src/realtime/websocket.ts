@@ -37,7 +37,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
-import { AuthenticationFailed, INVALID_TOKEN, isConnectionError, ServiceUnavailable, TooManyOperations } from '../errors';
+import { AuthenticationFailed, INVALID_TOKEN, isConnectionError, ServiceUnavailable, Throttled, TooManyOperations } from '../errors';
+import type { ScopeCheck } from '../access/scope-check';
 import { checkCost } from '../limits/cost';
 import { checkPasswordFields } from '../limits/password-fields';
 import { checkTokenLimit } from '../limits/token-limit';
@@ -70,6 +71,8 @@ export interface WebSocketOptions {
   app: express.Express;
   /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
   workerId?: number;
+  /** The scope rule, run on each operation once its caller is known (src/access/scope-check.ts). */
+  scopes: ScopeCheck;
 }
 
 export interface WebSocketEndpoint {
@@ -134,10 +137,12 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   // A credential reaching its expiry is checked again before its sockets close: a login token refreshed by
   // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
   hub.registry.expiryCheck = async (socket) => {
-    const authorization = states.get(socket as WebSocket)?.authorization;
+    const state = states.get(socket as WebSocket);
+    const authorization = state?.authorization;
     if (!authorization) return { reason: INVALID_TOKEN };
     try {
-      const auth = await authenticateSocket(orm, settings, authorization);
+      // Checking that the credential still holds is no use of it: an access token's rate is not spent.
+      const auth = await authenticateSocket(orm, settings, authorization, undefined, { ip: state.ip, countUse: false });
       return { expiresAt: auth?.credential.expiresAt ?? null };
     } catch (error) {
       if (error instanceof AuthenticationFailed) return { reason: error.message };
@@ -179,9 +184,11 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         let auth: SocketAuthentication | null;
         let authorization: string | undefined;
         const since = Date.now();
+        const ip = proxyaddr(request, trust);
         try {
           authorization = authorizationParam(ctx.connectionParams);
-          auth = await authenticateSocket(orm, settings, authorization);
+          // An access token's networks apply to the socket; its rate is spent by operations, not by connecting.
+          auth = await authenticateSocket(orm, settings, authorization, undefined, { ip, countUse: false });
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
@@ -198,7 +205,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           }
           if (!hub.registry.add(socket, auth.credential, since)) return false;
         }
-        states.set(socket, { authorization: auth ? authorization! : null, ip: proxyaddr(request, trust) });
+        states.set(socket, { authorization: auth ? authorization! : null, ip });
         return true;
       },
       onClose: (ctx) => {
@@ -247,7 +254,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         let auth: SocketAuthentication | null = null;
         if (state.authorization !== null) {
           try {
-            auth = await authenticateSocket(orm, settings, state.authorization, em);
+            auth = await authenticateSocket(orm, settings, state.authorization, em, { ip: state.ip });
+            // The scope rule, before anything runs or is written (the use below included).
+            const refusal = options.scopes.check(schema, document, getOperationAST(document, payload.operationName), {
+              authenticated: auth?.authenticated ?? null,
+              ip: state.ip,
+              transport: 'ws',
+            });
+            if (refusal) return [refusal];
             // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
             // records it; the socket then lives until the new expiry.
             const use = auth?.authenticated.use;
@@ -260,6 +274,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
               socket.close(CloseCode.Forbidden, error.message);
               return [error];
             }
+            // An access token past its rate: this operation is refused, the socket stays.
+            if (error instanceof Throttled) return [error];
             if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
             throw error;
           }

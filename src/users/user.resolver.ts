@@ -6,6 +6,7 @@ import { RegisterInput } from './user.inputs';
 import { createUser } from './user.service';
 import { loginThrottle } from './credentials';
 import { changePassword } from './password-change';
+import { NO_ACCESS_TOKENS, Scope } from '../access/scope';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -15,6 +16,7 @@ export class UserResolver {
     return createUser(em, input, settings);
   }
 
+  @Scope(NO_ACCESS_TOKENS)
   @Authorized()
   @ChecksPassword()
   @Mutation(() => Boolean, {
@@ -34,6 +36,7 @@ export class UserResolver {
     return changePassword(em, user!, auth!, change, settings, loginThrottle(context));
   }
 
+  @Scope('profile:read')
   @Authorized()
   @Query(() => User, { description: 'The authenticated user.' })
   me(@Ctx() { user }: Context): User {
