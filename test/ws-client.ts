@@ -25,12 +25,17 @@ export interface TestSocket {
   dispose(): Promise<void>;
 }
 
-export function openSocket(url: string, connectionParams?: Record<string, unknown> | (() => Record<string, unknown>)): TestSocket {
+export function openSocket(
+  url: string,
+  connectionParams?: Record<string, unknown> | (() => Record<string, unknown>),
+  options: { headers?: Record<string, string> } = {},
+): TestSocket {
   let worker: string | undefined;
-  // Records the upgrade response, which the browser-style API hides.
+  // Records the upgrade response, which the browser-style API hides; sends `headers` with the upgrade (what a
+  // proxy in front would add, X-Forwarded-For).
   class RecordingWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols);
+      super(address, protocols, { headers: options.headers });
       this.once('upgrade', (response) => (worker = response.headers['x-worker'] as string | undefined));
     }
   }
