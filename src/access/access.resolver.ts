@@ -36,13 +36,13 @@ export class AccessResolver {
 
   @Authorized()
   @Scope(NO_ACCESS_TOKENS)
+  @RequiresRecentPassword()
   @Mutation(() => NewAccessToken, {
     description:
       'Creates an access token for a machine: `scopes` (see accessScopes), `expiresInDays` (default ' +
       'ACCESS_TOKEN_DEFAULT_DAYS, at most ACCESS_TOKEN_MAX_DAYS), `allowedCidrs` (networks it may be used from), ' +
       '`rate` (DRF rate, e.g. 100/minute). Needs a password confirmed within SUDO_MAX_AGE; never by an access token.',
   })
-  @RequiresRecentPassword()
   async createAccessToken(
     @Arg('name', () => String) name: string,
     @Arg('scopes', () => [String]) scopes: string[],
@@ -59,13 +59,13 @@ export class AccessResolver {
 
   @Authorized()
   @Scope(NO_ACCESS_TOKENS)
+  @RequiresRecentPassword()
   @Mutation(() => NewAccessToken, {
     description:
       "A new key for one of the caller's access tokens, with the same name, scopes, networks, rate and expiry. " +
       'The old key keeps working for `graceSeconds` (0 to 604800), then answers `Invalid token.`. Needs a password ' +
       'confirmed within SUDO_MAX_AGE; never by an access token.',
   })
-  @RequiresRecentPassword()
   async rotateToken(
     @Arg('id', () => ID) id: string,
     @Arg('graceSeconds', () => Int, { nullable: true, defaultValue: 0 }) graceSeconds: number | null,

@@ -57,9 +57,9 @@ export async function requireRecentPassword({ em, auth, settings }: Pick<Context
 }
 
 /**
- * Declares a field that needs a fresh password confirmation. Put it nearest the method (below
- * `@ChecksPassword()`): type-graphql runs the middlewares in the order they were applied, bottom-up, so the
- * refusal comes before any PASSWORD_RATE is spent. @Authorized's checks run before both.
+ * Declares a field that needs a fresh password confirmation. Put it above `@ChecksPassword()`: type-graphql
+ * runs a field's middlewares from the top decorator down, and the refusal must come before any PASSWORD_RATE
+ * is spent (test/sudo.test.ts checks it). @Authorized's checks run before both.
  */
 export function RequiresRecentPassword(): MethodDecorator {
   const check: MiddlewareFn<Context> = ({ context }, next) => requireRecentPassword(context).then(next);

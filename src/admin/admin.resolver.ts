@@ -46,12 +46,12 @@ export class AdminResolver {
   }
 
   @Scope('admin:write')
+  @RequiresRecentPassword()
   @Mutation(() => Token, {
     description:
       "The user's token, created if missing (the admin's Add Token); `reset` replaces it and the old key stops " +
       'working at once (`manage create-token -r`). An unknown username is BAD_USER_INPUT. Staff only.',
   })
-  @RequiresRecentPassword()
   createToken(
     @Arg('username', () => String) username: string,
     @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
@@ -61,29 +61,29 @@ export class AdminResolver {
   }
 
   @Scope('admin:write')
-  @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
   @RequiresRecentPassword()
+  @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
   deleteToken(@Arg('key', () => String) key: string, @Ctx() { em }: Context): Promise<boolean> {
     return deleteTokenByKey(em, key);
   }
 
   @Scope('admin:write')
+  @RequiresRecentPassword()
   @ChecksPassword()
   @Mutation(() => User, {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })
-  @RequiresRecentPassword()
   createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em, user, settings }: Context): Promise<User> {
     return createUserAsStaff(em, user!, input, settings);
   }
 
   @Scope('admin:write')
+  @RequiresRecentPassword()
   @Mutation(() => User, {
     description:
       "Activates or deactivates a user; an inactive user's token answers 401 at once. Changing staff or " +
       'superusers needs a superuser (403); nobody may deactivate themselves. Staff only.',
   })
-  @RequiresRecentPassword()
   setUserActive(
     @Arg('id', () => ID) id: string,
     @Arg('active', () => Boolean) active: boolean,
@@ -108,20 +108,20 @@ export class AdminResolver {
   }
 
   @Scope('admin:write')
-  @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })
   @RequiresRecentPassword()
+  @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })
   deleteLoginToken(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
     return deleteLoginTokenById(em, id);
   }
 
   @Scope(NO_ACCESS_TOKENS)
+  @RequiresRecentPassword()
   @ChecksPassword()
   @Mutation(() => Boolean, {
     description:
       "Sets a user's password and deletes all of that user's tokens. Changing staff or superusers needs a " +
       'superuser (403). Staff only.',
   })
-  @RequiresRecentPassword()
   setPassword(
     @Arg('id', () => ID) id: string,
     @Arg('password', () => String) password: string,
