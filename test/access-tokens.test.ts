@@ -5,7 +5,7 @@
 // writing nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countQueries, makeUser, startTestServer, tokenOf, type GraphQLResponse, type TestServer } from './utils';
-import { openSocket, runOnce } from './ws-client';
+import { openSocket, runOnce, subscribe } from './ws-client';
 import { createAccessToken, type AccessTokenSpec } from '../src/authtoken/token-store';
 import type { User } from '../src/users/user.entity';
 
@@ -388,6 +388,25 @@ describe('access tokens', () => {
       await new Promise((resolve) => setTimeout(resolve, graceEnd - Date.now() + 100));
       expectInvalidToken(await server.graphql('{ me { username } }', { token: old.token }), 'TOKEN_EXPIRED');
       expect((await server.graphql('{ me { username } }', { token: fresh.token })).body).toEqual({ data: { me: { username: 'rotator' } } });
+    });
+
+    it("closes a socket open with the old key at the grace's end, not at the old expiry", async () => {
+      const old = await accessToken(server, owner, { scopes: ['products:read'] });
+      const socket = openSocket(server.wsUrl, { Authorization: `Token ${old.token}` });
+      try {
+        await socket.connected;
+        const live = subscribe(socket.client, 'subscription { productChanged { kind } }');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const rotatedAt = Date.now();
+        await server.graphql('mutation ($id: ID!) { rotateToken(id: $id, graceSeconds: 1) { token } }', { token: ownerKey, variables: { id: old.id } });
+        const closed = await socket.closed;
+        expect(closed).toMatchObject({ code: 4403, reason: 'Invalid token.' });
+        expect(closed.at - rotatedAt).toBeGreaterThanOrEqual(900);
+        expect(closed.at - rotatedAt).toBeLessThan(5000);
+        live.unsubscribe();
+      } finally {
+        await socket.dispose();
+      }
     });
 
     it('stops the old key at once with no grace', async () => {

@@ -5,20 +5,20 @@
  */
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { PermissionDenied, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import { ChecksPassword } from '../limits/password-fields';
-import { createAccessToken, rotateAccessToken, type IssuedAccessToken } from '../authtoken/token-store';
+import { rotateAccessToken, type IssuedAccessToken } from '../authtoken/token-store';
 import { checkCredentials, loginThrottle } from '../users/credentials';
 import { rateText } from '../throttles/rate';
-import { cleanAccessToken, requireAtLeast, requireAtMost } from './access-token.validation';
+import { requireAtLeast, requireAtMost } from './access-token.validation';
+import { issueAccessToken } from './access-token.service';
 import { AccessScope, NewAccessToken } from './access.types';
 import { NO_ACCESS_TOKENS, Scope } from './scope';
-import { describeScopes, isStaffScope } from './scopes';
+import { describeScopes } from './scopes';
 import { credentialName, markConfirmed, RequiresRecentPassword } from './sudo';
 
 /** Django's wording for a re-entered password that is wrong. */
 export const WRONG_PASSWORD = 'Your password was entered incorrectly. Please enter it again.';
-export const SCOPE_EXCEEDS_PERMISSIONS = 'Requested scope exceeds your permissions.';
 /** Stripe keeps a rolled key for up to 7 days; so does rotateToken. */
 export const MAX_GRACE_SECONDS = 604_800;
 
@@ -51,10 +51,7 @@ export class AccessResolver {
     @Arg('rate', () => String, { nullable: true }) rate: string | null,
     @Ctx() { em, user, settings }: Context,
   ): Promise<NewAccessToken> {
-    const spec = cleanAccessToken({ name, scopes, expiresInDays, allowedCidrs, rate }, settings.accessTokens);
-    // A token's scopes never add rights: admin scopes only for those who hold them.
-    if (spec.scopes.some(isStaffScope) && !(user!.isStaff || user!.isSuperuser)) throw new PermissionDenied(SCOPE_EXCEEDS_PERMISSIONS);
-    return newAccessToken(await createAccessToken(em, user!.id, spec, settings.loginTokens.prefix));
+    return newAccessToken(await issueAccessToken(em, user!, { name, scopes, expiresInDays, allowedCidrs, rate }, settings));
   }
 
   @Authorized()

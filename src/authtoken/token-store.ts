@@ -273,10 +273,17 @@ export async function rotateAccessToken(em: EntityManager, userId: number, id: s
         );
         if (graceSeconds === 0) await tx.execute('delete from authtoken_login_token where id = ?', [id], 'run');
         else {
+          // Sockets open with the old key are told its new end (at commit), so that they close at the grace's
+          // end rather than at the old expiry (src/realtime/hub.ts). On the revocations' channel, as its
+          // deletion would be.
           await tx.execute(
-            `update authtoken_login_token set expiry = least(coalesce(expiry, 'infinity'), now() + make_interval(secs => ?)) where id = ?`,
+            `with shortened as (
+               update authtoken_login_token set expiry = least(coalesce(expiry, 'infinity'), now() + make_interval(secs => ?))
+                where id = ? returning id, expiry
+             )
+             select pg_notify('authtoken_revoked', json_build_object('kind', 'login', 'ids', array[id::text], 'until', expiry)::text)
+               from shortened`,
             [graceSeconds, id],
-            'run',
           );
         }
         return copy;

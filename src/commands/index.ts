@@ -5,12 +5,13 @@
 import { SettingsError } from '../settings';
 import { CommandError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type Command, type CommandIO } from './command';
 import { clearTokensCommand } from './cleartokens';
+import { createAccessTokenCommand } from './create-access-token';
 import { createTokenCommand } from './create-token';
 import { createSuperuserCommand } from './createsuperuser';
 import { ensureTokensCommand } from './ensure-tokens';
 import { migrateCommand } from './migrate';
 
-export const commands: Command[] = [clearTokensCommand, createTokenCommand, createSuperuserCommand, ensureTokensCommand, migrateCommand];
+export const commands: Command[] = [clearTokensCommand, createAccessTokenCommand, createTokenCommand, createSuperuserCommand, ensureTokensCommand, migrateCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -67,9 +67,14 @@ export class LiveHub {
   }
 
   private revoked(payload: string): void {
-    const message = JSON.parse(payload) as { kind?: unknown; ids?: unknown };
+    const message = JSON.parse(payload) as { kind?: unknown; ids?: unknown; until?: unknown };
     if (typeof message.kind !== 'string' || !Array.isArray(message.ids)) throw new Error(`Unexpected revocation: ${payload}`);
     const ids = message.ids.map(String);
+    // A credential ending later rather than now (a rotated key's grace): its sockets are checked again then.
+    if (typeof message.until === 'string') {
+      this.registry.shortenCredentials(message.kind, ids, new Date(message.until));
+      return;
+    }
     const closed = message.kind === 'user' ? this.registry.revokeUsers(ids.map(Number)) : this.registry.revokeCredentials(message.kind, ids);
     if (closed) logger.debug(`Revocation (${message.kind}): closed ${closed} socket(s)`);
   }
