@@ -3,11 +3,17 @@ import type { HashBound } from './hash-bound';
 import type { LoadResult } from './load';
 import type { SocketFigures } from './sockets';
 
+/** Server CPU per request against the floor's (floor / server), and against a baseline commit's (server / baseline). */
+export interface HotPath {
+  cpuRatio: number;
+  baseline?: { commit: string; result: LoadResult; cpuRatio: number };
+}
+
 export interface Figures {
-  a: { floor: LoadResult; server: LoadResult; ratio: number };
+  a: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   /** (a) with the DRF token and with a login token, in turns on the same server: CPU per request, login / DRF. */
   loginToken: { drf: LoadResult; login: LoadResult; cpuRatio: number };
-  b: { floor: LoadResult; server: LoadResult; ratio: number };
+  b: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
   e: { firstMb: number; secondMb: number; growthMb: number; processes: { pid: number; mb: number }[] };
@@ -37,6 +43,10 @@ const GROWTH_TOLERANCE_MB = 10;
 export function budgets(f: Figures): Budget[] {
   return [
     { name: '(a) products with a valid token, vs floor', figure: `${f.a.ratio}x`, limit: '>= 0.8x', pass: f.a.ratio >= 0.8 },
+    { name: '(a) products, floor CPU / server CPU per request', figure: `${f.a.cpuRatio}x`, limit: '>= 0.85x', pass: f.a.cpuRatio >= 0.85 },
+    ...(f.a.baseline
+      ? [{ name: `(a) products, server CPU per request vs ${f.a.baseline.commit}'s`, figure: `${f.a.baseline.cpuRatio}x`, limit: '<= 1x', pass: f.a.baseline.cpuRatio <= 1 }]
+      : []),
     {
       name: '(a) login token, server CPU per request vs the DRF token',
       figure: `${f.loginToken.cpuRatio}x`,
@@ -44,6 +54,7 @@ export function budgets(f: Figures): Budget[] {
       pass: f.loginToken.cpuRatio <= 1.05,
     },
     { name: '(b) unknown token (401), vs floor', figure: `${f.b.ratio}x`, limit: '>= 0.9x', pass: f.b.ratio >= 0.9 },
+    { name: '(b) 401, floor CPU / server CPU per request', figure: `${f.b.cpuRatio}x`, limit: '>= 0.9x', pass: f.b.cpuRatio >= 0.9 },
     { name: '(c) obtainAuthToken, vs hash-bound limit', figure: `${f.c.ratio}x`, limit: '>= 0.9x', pass: f.c.ratio >= 0.9 },
     { name: '(d) read p99 under login storm, vs idle p99', figure: `${f.d.ratio}x`, limit: '<= 3x', pass: f.d.ratio <= 3 },
     { name: '(e) server RSS after the run', figure: `${f.e.secondMb} MB`, limit: '< 200 MB', pass: f.e.secondMb < 200 },

@@ -24,7 +24,9 @@
  *
  * Environment: BENCH_DURATION (seconds per scenario, default 10), BENCH_WARMUP (seconds, default 3),
  * BENCH_CONNECTIONS (default 32), BENCH_SOCKETS (default 1000) and BENCH_EVENTS (default 50) for (g), BCRYPT_ROUNDS (the server's cost, default as the server's: 12),
- * DATABASE_URL (use this PostgreSQL instead of an embedded one).
+ * DATABASE_URL (use this PostgreSQL instead of an embedded one), BENCH_BASELINE (a commit: (a) and (b) also run
+ * that commit's server, built in a clone of its own (bench/baseline.ts), in turns with HEAD and the floor),
+ * BENCH_SCENARIOS=ab (only (a) and (b): for a quick comparison while working on the hot path).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,6 +43,7 @@ import { PASSWORD, post, PRODUCTS, seed } from './seed';
 import { measureSockets } from './sockets';
 import { aliasedProducts, aliasedRegister } from './attacks';
 import { projectRoot } from '../src/paths';
+import { buildBaseline } from './baseline';
 
 const root = projectRoot;
 const resultsDir = path.join(root, 'bench', 'results');
@@ -62,6 +65,10 @@ const STORM_CONNECTIONS = 8;
 const READ_CONNECTIONS_UNDER_STORM = 8;
 const ATTACK_CONNECTIONS = 8;
 const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).bcryptRounds;
+/** BENCH_BASELINE=<commit>[,<commit>]: the first is the budget's baseline; any further one is shown beside it. */
+const baselineCommits = (process.env.BENCH_BASELINE ?? '').split(',').map((commit) => commit.trim()).filter(Boolean);
+const baselineCommit = baselineCommits[0];
+const onlyAB = process.env.BENCH_SCENARIOS === 'ab';
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
@@ -181,6 +188,28 @@ function gitCommit(): string | undefined {
   }
 }
 
+/** Server CPU per request as a share of the floor's (floor / server: 1 is as cheap as the floor), and vs a baseline. */
+function hotPath(floor: LoadResult, server: LoadResult, baseline: LoadResult | undefined, commit: string | undefined) {
+  const cpu = (result: LoadResult) => Math.max(result.cpuMsPerRequest ?? 0, 0.001);
+  return {
+    cpuRatio: round(cpu(floor) / cpu(server), 3),
+    ...(baseline && commit ? { baseline: { commit, result: baseline, cpuRatio: round(cpu(server) / cpu(baseline), 3) } } : {}),
+  };
+}
+
+/** BENCH_SCENARIOS=ab: the hot path's figures only. */
+function printHotPath(a: { floor: LoadResult; server: LoadResult; baseline?: LoadResult }, b: { floor: LoadResult; server: LoadResult; baseline?: LoadResult }, commit: string | undefined) {
+  for (const [label, side] of [['(a) products, valid token', a], ['(b) unknown token, 401', b]] as const) {
+    const line = (name: string, result: LoadResult) => `  ${name.padEnd(22)} ${String(result.requestsPerSecond).padStart(8)} req/s  ${String(result.cpuMsPerRequest).padStart(7)} ms CPU/req`;
+    console.log(label);
+    console.log(line('floor', side.floor));
+    console.log(line('HEAD', side.server));
+    if (side.baseline) console.log(line(`baseline ${commit}`, side.baseline));
+    const figures = hotPath(side.floor, side.server, side.baseline, commit);
+    console.log(`  HEAD vs floor by CPU: ${figures.cpuRatio}x${figures.baseline ? `; HEAD CPU / baseline CPU: ${figures.baseline.cpuRatio}x` : ''}`);
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadavgAtStart = os.loadavg();
@@ -229,9 +258,18 @@ async function main(): Promise<void> {
       contains: `"token":"${token}"`,
     };
 
+    const baselines: Started[] = [];
+    for (const commit of baselineCommits) baselines.push(await start(buildBaseline(commit, log), { ...serverEnv(1), DATABASE_URL: databaseUrl }));
+
     log('Run 1');
-    const [aFloor, aServer] = await compare('(a) floor and server', [floor, server], read);
-    const [bFloor, bServer] = await compare('(b) floor and server', [floor, server], unknown);
+    const [aFloor, aServer, aBaseline, ...aOthers] = await compare('(a) floor and server', [floor, server, ...baselines], read);
+    const [bFloor, bServer, bBaseline, ...bOthers] = await compare('(b) floor and server', [floor, server, ...baselines], unknown);
+    for (const baseline of baselines) await baseline.stop();
+    if (onlyAB) {
+      printHotPath({ floor: aFloor, server: aServer, baseline: aBaseline }, { floor: bFloor, server: bServer, baseline: bBaseline }, baselineCommit);
+      aOthers.forEach((other, i) => console.log(`also ${baselineCommits[i + 1]}: (a) ${other.cpuMsPerRequest} ms CPU/req, ${other.requestsPerSecond} req/s; (b) ${bOthers[i].cpuMsPerRequest} ms CPU/req, ${bOthers[i].requestsPerSecond} req/s`));
+      return;
+    }
     const [aDrf, aLogin] = await compareSides('(a) DRF token and login token', [
       { target: server, request: read },
       { target: server, request: readWithLoginToken },
@@ -281,9 +319,9 @@ async function main(): Promise<void> {
     running.length = 0;
 
     const figures: Figures = {
-      a: { ...a, ratio: round(a.server.requestsPerSecond / a.floor.requestsPerSecond) },
+      a: { ...a, ratio: round(a.server.requestsPerSecond / a.floor.requestsPerSecond), ...hotPath(aFloor, aServer, aBaseline, baselineCommit) },
       loginToken: { drf: aDrf, login: aLogin, cpuRatio: round((aLogin.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
-      b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond) },
+      b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond), ...hotPath(bFloor, bServer, bBaseline, baselineCommit) },
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },
       f: {

@@ -14,18 +14,18 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { contextFactory, recordTokenUsePlugin, type Context } from './context';
+import { contextFactory, type Context } from './context';
 import { createSchema } from './schema';
-import { databaseOutagePlugin, formatErrorFor, wwwAuthenticatePlugin } from './error-format';
-import { operationLimits } from './limits';
+import { formatErrorFor } from './error-format';
+import { documentRules } from './limits';
+import { OperationPipeline } from './operations/pipeline';
+import { carryPrepared, pipelineDocumentStore, pipelineMiddleware, pipelinePlugin } from './operations/http';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
 import { createLivePubSub } from './products/product-events';
 import { LiveHub } from './realtime/hub';
-import { NoSubscriptionsOverHttp } from './realtime/http-subscriptions';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
-import { observabilityPlugin } from './observe/requests';
-import { scopeCheck } from './access/scope-check';
+import { scopeRule } from './access/scope-rule';
 
 export interface App {
   express: express.Express;
@@ -47,14 +47,20 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const pubSub = createLivePubSub();
   const schema = await createSchema(pubSub);
   const development = settings.nodeEnv === 'development';
-  const limits = operationLimits(settings);
+  const validationRules = documentRules(settings);
+  // Every operation, over either transport, passes through this (src/operations/pipeline.ts).
+  // The rules about who may run what: an access token's scopes (src/access/scope-rule.ts).
+  const rules = [scopeRule(settings.authKeyword)];
+  const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules });
   const formatError = formatErrorFor({ development, suggestions: settings.introspection });
-  const scopes = scopeCheck(settings.authKeyword);
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
     introspection: true,
-    validationRules: [...limits.validationRules, NoSubscriptionsOverHttp],
+    // Apollo takes the pipeline's parsed and validated documents; its own validation, with the same rules,
+    // would only run for a document the pipeline forgot between the middleware and Apollo.
+    documentStore: pipelineDocumentStore(pipeline),
+    validationRules,
     // One operation per request: a batch would multiply every per-operation limit by its length.
     allowBatchedHttpRequests: false,
     // server.ts owns shutdown order; Apollo's own signal handlers would stop it before requests finish.
@@ -66,12 +72,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
-      ...limits.plugins,
-      databaseOutagePlugin,
-      wwwAuthenticatePlugin(settings.authKeyword),
-      scopes.plugin,
-      recordTokenUsePlugin,
-      observabilityPlugin,
+      pipelinePlugin(pipeline, settings.authKeyword),
     ],
   });
   await apollo.start();
@@ -116,9 +117,9 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const graphql = [
     graphqlCors,
     express.json({ limit: '100kb' }),
-    limits.httpMiddleware,
+    pipelineMiddleware(pipeline, formatError),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''),
+      context: async ({ req }) => carryPrepared(await createContext(req.headers.authorization, req.ip ?? req.socket.remoteAddress ?? ''), req),
     }),
   ];
   // The CORS preflight must be answered before the web routes: their router's GET /graphql makes express
@@ -151,8 +152,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     schema,
     attach(server, options = {}) {
       if (sockets) throw new Error('The app serves WebSockets on one HTTP server only.');
-      // The WebSocket path validates documents itself: with every rule, the shape limits included.
-      sockets = attachWebSocket(server, { schema, orm, settings, hub, validationRules: limits.documentRules, formatError, app, scopes, ...options });
+      sockets = attachWebSocket(server, { schema, orm, settings, hub, pipeline, formatError, app, ...options });
     },
     closeSockets,
     openSockets: () => sockets?.size ?? 0,

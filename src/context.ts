@@ -4,14 +4,11 @@
  * Authentication is eager, as in DRF: a bad header fails the whole operation with 401, public fields too.
  * `auth` is the Token or the LoginToken the request authenticated with.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Kind, type OperationDefinitionNode } from 'graphql';
 import { authenticate, type Authenticated } from './authentication';
-import { isConnectionError, ServiceUnavailable } from './errors';
+import { rethrowAsOutage } from './operations/outage';
 import type { Settings } from './settings';
-import { recordTokenUse, type AuthToken } from './authtoken/token-store';
-import type { LoginToken } from './authtoken/login-token.entity';
+import type { AuthToken } from './authtoken/token-store';
 import type { User } from './users/user.entity';
 
 export interface Context {
@@ -52,11 +49,6 @@ class OperationContext implements Context {
   }
 }
 
-/** What the context's caller authenticated with (null when anonymous), for the rules that judge an operation. */
-export function authenticatedOf(context: Context): Authenticated | null {
-  return (context as OperationContext)[AUTHENTICATED] ?? null;
-}
-
 /**
  * A context for one operation of an already authenticated caller: the WebSocket transport authenticates a
  * socket once, at connection_init, and builds each operation's context here (src/realtime/websocket.ts).
@@ -74,39 +66,12 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
       const authenticated = await authenticate(orm.em, authorization, settings, () => (em = orm.em.fork()), { ip });
       return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip);
     } catch (error) {
-      if (isConnectionError(error)) throw new ServiceUnavailable();
-      throw error;
+      rethrowAsOutage(error);
     }
   };
 }
 
-// Fields that read the token without using it: an operation asking only these records no use.
-const SIDE_EFFECT_FREE = new Set(['tokenInfo', '__typename']);
-
-function onlyInspects(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && SIDE_EFFECT_FREE.has(selection.name.value));
+/** The authentication behind a context (its user, token and any token use due), for the pipeline. */
+export function authenticatedOf(context: Context): Authenticated | null {
+  return (context as OperationContext)[AUTHENTICATED] ?? null;
 }
-
-/**
- * Records a login or access token's use (lastUsed, and the expiry with AUTO_REFRESH) once the operation is
- * known to run (every rule passed: an operation refused before execution writes nothing), and only when the
- * token store said a write is due (at most once per MIN_REFRESH_INTERVAL): other requests cost no query here.
- * `tokenInfo` alone has no side effect, so it never refreshes a token, as knox users ask.
- */
-export const recordTokenUsePlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart({ contextValue }) {
-    // Nearly every request has nothing to record: it gets no hook at all.
-    const use = (contextValue as OperationContext)[AUTHENTICATED]?.use;
-    if (!use) return;
-    return {
-      async executionDidStart({ contextValue, operation }) {
-        if (!operation || onlyInspects(operation)) return;
-        await recordTokenUse(contextValue.em, use);
-        const token = contextValue.auth as LoginToken;
-        // The managed token shows what was written; its snapshot too, so that no flush writes it again.
-        Object.assign(token, { lastUsed: use.lastUsed, expiry: use.expiry });
-        contextValue.em.getUnitOfWork().register(token, { ...token, user: token.user.id } as never);
-      },
-    };
-  },
-};

@@ -2,13 +2,13 @@
  * How errors leave the server. Known codes (see errors.ts) pass through. A database outage becomes
  * SERVICE_UNAVAILABLE (HTTP 503) so clients can retry. Anything else is a bug: outside development its
  * message is replaced by a generic INTERNAL_SERVER_ERROR and the details go to the log, never to the client.
- * Every 401 carries `WWW-Authenticate: <AUTH_KEYWORD>`, added here and nowhere else.
+ * (HTTP's status and headers, the outage's 503 and every 401's `WWW-Authenticate`, are set by the operation
+ * pipeline's plugin, src/operations/http.ts.)
  */
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { isConnectionError, PUBLIC_CODES, ServiceUnavailable } from './errors';
+import { PUBLIC_CODES } from './errors';
+import { outageOf } from './operations/outage';
 import { logger } from './logger';
 import { recordAuthenticationFailure } from './observe/metrics';
 import { withoutSuggestions } from './limits/introspection';
@@ -30,48 +30,11 @@ export function formatErrorFor({ development, suggestions }: ErrorFormatOptions)
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, message: suggestions ? formatted.message : withoutSuggestions(formatted.message), extensions };
     }
+    const unavailable = outageOf(error);
+    if (unavailable) return { message: unavailable.message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     const original = unwrapResolverError(error);
-    if (isConnectionError(original)) {
-      const unavailable = new ServiceUnavailable();
-      return { message: unavailable.message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
-    }
     logger.error(`Unexpected error at ${formatted.path?.join('.') ?? 'request'}:`, original);
     if (development) return formatted;
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  };
-}
-
-/** A resolver that hit a dead database answers 503 with Retry-After, as the context does. */
-export const databaseOutagePlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ errors, response }) {
-        if (errors?.some((error) => isConnectionError(unwrapResolverError(error)))) {
-          response.http.status = 503;
-          response.http.headers.set('retry-after', '1');
-        }
-      },
-    };
-  },
-};
-
-/**
- * `WWW-Authenticate: <keyword>` on every 401 (RFC 7235 requires it; DRF sends its keyword), whoever raised
- * it. A 401 from the context (a bad header) never reaches willSendResponse: Apollo builds that answer from
- * the error's own `extensions.http`, so the header goes onto the error in contextCreationDidFail.
- */
-export function wwwAuthenticatePlugin(keyword: string): ApolloServerPlugin {
-  return {
-    async contextCreationDidFail({ error }) {
-      const http = error instanceof GraphQLError ? (error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined) : undefined;
-      if (http?.status === 401 && http.headers) http.headers.set('www-authenticate', keyword);
-    },
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.http.status === 401) response.http.headers.set('www-authenticate', keyword);
-        },
-      };
-    },
   };
 }

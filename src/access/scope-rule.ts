@@ -5,13 +5,14 @@
  * (`scopes` null) and anonymous callers pass: @Authorized answers those. `__typename` and introspection
  * (`__schema`, `__type`) are not fields of the root type, so they need no scope.
  *
- * What an operation needs is read once per document from the fields' `@Scope` declarations
- * (src/access/scope.ts); a request's check is a few array lookups.
+ * One of the operation pipeline's rules (src/operations/rule.ts), listed in createApp(): what an operation
+ * needs is planned once per document from the fields' `@Scope` declarations (src/access/scope.ts); a request's
+ * check is a few array lookups, and none for a caller that is not an access token.
  */
 import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { AccessTokenNotAllowed, InsufficientScope } from '../errors';
 import { rootFieldKeys } from '../limits/password-fields';
-import type { OperationRule } from './operation-rule';
+import type { OperationRule } from '../operations/rule';
 import { NO_ACCESS_TOKENS, NO_SCOPE, scopeOf } from './scope';
 import { grants, SCOPES, type ScopeName } from './scopes';
 
@@ -24,6 +25,8 @@ export interface ScopePlan {
 
 export function scopeRule(keyword: string): OperationRule<ScopePlan> {
   return {
+    name: 'scope',
+
     plan({ schema, document, operation }) {
       const root = schema.getRootType(operation.operation);
       const fragments: Record<string, FragmentDefinitionNode> = {};

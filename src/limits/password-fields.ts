@@ -1,15 +1,14 @@
 /**
  * Fields that check or set a password run bcrypt, a deliberately slow hash: 40 aliased `register` fields in
  * one request took 10 s of CPU. Such a field is declared with `@ChecksPassword()`, which does two things:
- * - marks it, so that an operation selecting more than one is refused before anything runs;
+ * - marks it, so that an operation selecting more than one is refused before anything runs
+ *   (src/operations/pipeline.ts);
  * - spends one unit of the caller's PASSWORD_RATE before the resolver runs (src/throttles/password-work.ts).
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { Extensions, UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import type { Context } from '../context';
 import { spendPasswordWork } from '../throttles/password-work';
-import { LimitExceeded } from './refusal';
 
 const CHECKS_PASSWORD = 'checksPassword';
 
@@ -38,21 +37,8 @@ export function rootFieldKeys(set: SelectionSetNode, fragments: Record<string, F
   return keys;
 }
 
-/** LimitExceeded when the operation selects more than one password-checking root field (HTTP and WebSocket). */
-/** Counts by operation node: a repeated operation is the same node (Apollo's document store), counted once. */
-const counted = new WeakMap<OperationDefinitionNode, number>();
-
-export function checkPasswordFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | null | undefined): void {
-  if (!operation) return;
-  let found = counted.get(operation);
-  if (found === undefined) {
-    found = countPasswordFields(schema, document, operation);
-    counted.set(operation, found);
-  }
-  if (found > 1) throw new LimitExceeded('Only one password-checking field is allowed per operation.');
-}
-
-function countPasswordFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): number {
+/** How many password-checking root fields the operation selects (the pipeline refuses more than one). */
+export function countPasswordFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): number {
   const root: GraphQLObjectType | null | undefined = schema.getRootType(operation.operation);
   if (!root) return 0;
   const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -66,13 +52,3 @@ function countPasswordFields(schema: GraphQLSchema, document: DocumentNode, oper
   }
   return found;
 }
-
-export const passwordFieldsPlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ schema, document, operation }) {
-        checkPasswordFields(schema, document, operation);
-      },
-    };
-  },
-};

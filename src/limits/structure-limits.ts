@@ -1,16 +1,13 @@
 /**
  * MAX_ALIASES and MAX_DEPTH, by graphql-armor's rules, checked on their own before the full validation: as
  * part of it, a refusal came only after graphql-js's ~25 rules had walked the whole document (40 aliased
- * registrations cost more CPU to refuse than a page of products costs to answer). Apollo keeps the
- * documents that passed (its document store), so this costs nothing for repeated valid operations; the
- * documents refused are remembered (refused-documents.ts) and answered before Apollo when they come again.
+ * registrations cost more CPU to refuse than a page of products costs to answer). The pipeline remembers
+ * every document it prepared or refused (src/operations/pipeline.ts), so a repeated one is not walked again.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, validate, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { LimitExceeded, withoutSyntaxPrefix } from './refusal';
-import type { RefusedDocuments } from './refused-documents';
+import { withoutSyntaxPrefix } from './refusal';
 
 /** graphql-armor's rules hand us their refusal; it is reported with our wording. */
 const report = [
@@ -25,20 +22,4 @@ export function structureRules({ maxAliases, maxDepth }: { maxAliases: number; m
     // operation and is not counted (where introspection is off, it is refused anyway).
     maxDepthRule({ n: maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: report, propagateOnRejection: false }),
   ];
-}
-
-export function structureLimitsPlugin(limits: { maxAliases: number; maxDepth: number }, refused: RefusedDocuments): ApolloServerPlugin {
-  const rules = structureRules(limits);
-  return {
-    async requestDidStart() {
-      return {
-        async validationDidStart({ schema, document, source }) {
-          const [error] = validate(schema, document, rules);
-          if (!error) return;
-          refused.remember(source, error.message);
-          throw new LimitExceeded(error.message);
-        },
-      };
-    },
-  };
 }

@@ -7,9 +7,6 @@
  * 1.4 ms, as much as answering a page of products), so it says "more than" rather than how many.
  */
 import { Lexer, Source, TokenKind, type GraphQLError } from 'graphql';
-import type { RequestHandler } from 'express';
-import { LimitExceeded } from './refusal';
-import type { RefusedDocuments } from './refused-documents';
 
 /** Whether `source` holds more than `max` tokens as graphql-js's parser counts them (comments excluded). */
 export function exceedsTokens(source: string, max: number): boolean {
@@ -27,38 +24,6 @@ export function exceedsTokens(source: string, max: number): boolean {
   return false;
 }
 
-function tokenRefusal(maxTokens: number): string {
+export function tokenRefusal(maxTokens: number): string {
   return `Token limit of ${maxTokens} exceeded, found more than ${maxTokens}.`;
-}
-
-/** For transports other than HTTP (the same limit, thrown). */
-export function checkTokenLimit(source: string, maxTokens: number): void {
-  if (exceedsTokens(source, maxTokens)) throw new LimitExceeded(tokenRefusal(maxTokens));
-}
-
-/**
- * Checked on the HTTP request, before Apollo: before the context (whose token lookup is a query) and before
- * parsing. A document refused earlier for its shape is answered here too. The answer has Apollo's error
- * shape and status.
- */
-/**
- * How long these refusals are held before they are sent. Even answered this early a refusal costs about what
- * a 401 does (0.3-0.4 ms of the event loop, most of it Node's HTTP work, which the raw floor pays too), so a
- * client repeating one as fast as answers come back took two thirds of the event loop from the reads beside
- * it. Held for a moment on a timer, which costs nothing, a repeating client slows itself instead; a person
- * who hits a limit by mistake waits 25 ms more for the message.
- */
-export const REFUSAL_HOLD_MS = 25;
-
-export function earlyRefusalMiddleware(maxTokens: number, refused: RefusedDocuments): RequestHandler {
-  return (req, res, next) => {
-    const query: unknown = req.method === 'GET' ? req.query.query : req.body?.query;
-    if (typeof query !== 'string') return next();
-    const message = exceedsTokens(query, maxTokens) ? tokenRefusal(maxTokens) : refused.refusalOf(query);
-    if (message === undefined) return next();
-    const body = { errors: [{ message, extensions: { code: new LimitExceeded(message).extensions.code } }] };
-    setTimeout(() => {
-      if (!res.headersSent && !res.destroyed) res.status(400).json(body);
-    }, REFUSAL_HOLD_MS);
-  };
 }

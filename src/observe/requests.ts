@@ -1,6 +1,6 @@
 /**
  * One log line and one metrics sample per HTTP request (src/http-server.ts wraps the app's handler with
- * `observeRequests`), and the Apollo plugin that tells them what happened inside GraphQL.
+ * `observeRequests`), and `noteOperation`, which tells them what happened inside GraphQL.
  *
  * The request id is the client's `X-Request-Id` when it sends a sane one (1-128 visible ASCII characters),
  * else a new UUID; either way it is echoed in the response's `X-Request-Id`, so a client, a balancer and
@@ -9,15 +9,14 @@
  * `userId` (the authenticated user, absent for anonymous or refused requests), `status` and `durationMs`.
  * Never a header, body or variable: those carry tokens and passwords.
  *
- * The plugin finds its request by the id: the wrapper writes the id into the request's headers before
+ * noteOperation finds its request by the id: the wrapper writes the id into the request's headers before
  * Apollo reads them, and keeps the request's record in `pending` until the response is finished.
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import { isConnectionError } from '../errors';
+import { outageOf } from '../operations/outage';
 import { logger } from '../logger';
 import { metricsEnabled, recordLogin, recordRequest, type LoginResult } from './metrics';
 
@@ -81,33 +80,30 @@ function bodyOperation(req: http.IncomingMessage): string | null | undefined {
 function loginResult(error: GraphQLError): LoginResult {
   const { message } = error;
   const code = error.extensions?.code;
-  if (isConnectionError(unwrapResolverError(error))) return 'unavailable';
+  if (outageOf(error)) return 'unavailable';
   if (code === 'BAD_USER_INPUT') return message === 'Unable to log in with provided credentials.' ? 'invalid_credentials' : 'bad_input';
   if (code === 'THROTTLED') return 'throttled';
-  if (code === 'SERVICE_UNAVAILABLE') return 'unavailable';
   return 'error';
 }
 
-export const observabilityPlugin: ApolloServerPlugin<{ user?: { id: number | string } | null }> = {
-  async requestDidStart({ request }) {
-    const id = request.http?.headers.get('x-request-id');
-    const record = id === undefined ? undefined : pending.get(id);
-    return {
-      async willSendResponse({ operationName, operation, contextValue, errors, response }) {
-        if (record) {
-          record.operation = operationName ?? (operation ? null : undefined);
-          if (contextValue.user) record.userId = contextValue.user.id;
-        }
-        if (!operation || !metricsEnabled()) return;
-        const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
-        for (const selection of operation.selectionSet.selections) {
-          if (selection.kind !== 'Field' || !LOGIN_FIELDS.has(selection.name.value)) continue;
-          const key = selection.alias?.value ?? selection.name.value;
-          // An error without a path (no data at all) belongs to every field of the operation.
-          const error = errors?.find((candidate) => candidate.path?.[0] === key) ?? (data ? undefined : errors?.[0]);
-          recordLogin(error ? loginResult(error) : 'success');
-        }
-      },
-    };
-  },
-};
+/**
+ * What GraphQL did with a request, for its log line and the metrics: called once per request from the
+ * pipeline's plugin (src/operations/http.ts), as Apollo is about to answer.
+ */
+export function noteOperation({ request, operationName, operation, contextValue, errors, response }: GraphQLRequestContextWillSendResponse<{ user?: { id: number | string } | null }>): void {
+  const id = request.http?.headers.get('x-request-id');
+  const record = id === undefined ? undefined : pending.get(id);
+  if (record) {
+    record.operation = operationName ?? (operation ? null : undefined);
+    if (contextValue.user) record.userId = contextValue.user.id;
+  }
+  if (!operation || !metricsEnabled()) return;
+  const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== 'Field' || !LOGIN_FIELDS.has(selection.name.value)) continue;
+    const key = selection.alias?.value ?? selection.name.value;
+    // An error without a path (no data at all) belongs to every field of the operation.
+    const error = errors?.find((candidate) => candidate.path?.[0] === key) ?? (data ? undefined : errors?.[0]);
+    recordLogin(error ? loginResult(error) : 'success');
+  }
+}

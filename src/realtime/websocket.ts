@@ -6,10 +6,11 @@
  *   header is (src/realtime/socket-auth.ts). A bad value closes the socket with 4403 and DRF's message as the
  *   reason; none gives an anonymous socket; a payload that is not usable closes it with 4400 (fatal for the
  *   client, as a malformed request should be). A database outage closes with 1013 (Try Again Later).
- * - Each operation: authenticated again with the socket's Authorization (one query, as a request costs),
- *   held to the same limits as over HTTP (src/limits: MAX_TOKENS before parsing, the
- *   validation rules, then MAX_COST and one password-checking field), then run with a context of the
- *   same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
+ * - Each operation: through the same operation pipeline as an HTTP request (src/operations/pipeline.ts:
+ *   the document's and the operation's limits, then authenticated again with the socket's Authorization,
+ *   one query as a request costs, then the admission rules and the token's use), then run with a context of
+ *   the same shape as a request's (a fresh EntityManager fork, the socket's user and token, settings, ip).
+ *   A refused operation gets the protocol's `error` message; the socket stays open.
  *   Errors leave through the HTTP formatter (codes kept, internal errors masked, no `http` extension).
  *   A subscription refused at its start (an anonymous caller, say) gets the protocol's `error` message.
  * - Limits: WS_MAX_SOCKETS per process (more are refused at the upgrade with 503 and Retry-After),
@@ -21,32 +22,19 @@
 import type http from 'node:http';
 import type express from 'express';
 import proxyaddr from 'proxy-addr';
-import {
-  getOperationAST,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import { execute, getOperationAST, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
-import { AuthenticationFailed, INVALID_TOKEN, isConnectionError, ServiceUnavailable, Throttled, TooManyOperations } from '../errors';
-import type { ScopeCheck } from '../access/scope-check';
-import { checkCost } from '../limits/cost';
-import { checkPasswordFields } from '../limits/password-fields';
-import { checkTokenLimit } from '../limits/token-limit';
+import { AuthenticationFailed, INVALID_TOKEN, ServiceUnavailable, Throttled, TooManyOperations } from '../errors';
 import { logger } from '../logger';
+import { outageOf } from '../operations/outage';
+import { Refusal, type OperationPipeline } from '../operations/pipeline';
 import type { Settings } from '../settings';
 import type { LiveHub } from './hub';
 import { authenticateSocket, type SocketAuthentication } from './socket-auth';
-import { recordTokenUse } from '../authtoken/token-store';
 
 export const GOING_AWAY = 1001;
 /** RFC 6455's Try Again Later: the graphql-ws client retries it. */
@@ -61,18 +49,13 @@ export interface WebSocketOptions {
   orm: MikroORM;
   settings: Settings;
   hub: LiveHub;
-  /**
-   * Every rule beyond graphql-js's own a document must pass, the shape limits included (limits.documentRules:
-   * over HTTP those run in a plugin ahead of validation), so both transports refuse the same documents.
-   */
-  validationRules: readonly ValidationRule[];
+  /** The one operation pipeline, which HTTP's requests pass through as well. */
+  pipeline: OperationPipeline;
   formatError: FormatError;
   /** express's compiled `trust proxy`, so a socket's ip is what a request's req.ip would be. */
   app: express.Express;
   /** Sent as X-Worker on the upgrade response, as HTTP answers carry it (src/http-server.ts). */
   workerId?: number;
-  /** The scope rule, run on each operation once its caller is known (src/access/scope-check.ts). */
-  scopes: ScopeCheck;
 }
 
 export interface WebSocketEndpoint {
@@ -108,13 +91,28 @@ class SubscriptionRefused extends Error {
   }
 }
 
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+/** A database outage as the operation's error; anything else is a bug, left to graphql-ws (4500). */
+function outageOrThrow(error: unknown): GraphQLError {
+  const outage = outageOf(error);
+  if (!outage) throw error;
+  return outage;
+}
+
+/**
+ * graphql-js's execute and subscribe, made total: a throw (graphql-js 16's subscribe() throws on documents
+ * it cannot run, rather than answering errors) is the operation's error, never the whole socket's 4500.
+ */
+async function settled<T>(run: () => T | Promise<T>): Promise<T | { errors: GraphQLError[] }> {
+  try {
+    return await run();
+  } catch (error) {
+    logger.error('An operation threw instead of answering errors:', error);
+    return { errors: [error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error })] };
+  }
 }
 
 export function attachWebSocket(server: http.Server, options: WebSocketOptions): WebSocketEndpoint {
-  const { schema, orm, settings, hub, formatError } = options;
-  const rules = [...specifiedRules, ...options.validationRules];
+  const { schema, orm, settings, hub, pipeline, formatError } = options;
   const trust = options.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
   const states = new WeakMap<WebSocket, SocketState>();
   let stopping = false;
@@ -174,6 +172,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   const serving = useServer<Record<string, unknown> | undefined>(
     {
       schema,
+      execute: (args: ExecutionArgs) => settled(() => execute(args)),
+      subscribe: (args: ExecutionArgs) => settled(() => subscribe(args)),
       connectionInitWaitTimeout: settings.wsInitTimeoutMs,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
@@ -192,7 +192,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
-          else if (error instanceof ServiceUnavailable || isConnectionError(error)) socket.close(TRY_AGAIN_LATER, new ServiceUnavailable().message);
+          else if (outageOf(error)) socket.close(TRY_AGAIN_LATER, new ServiceUnavailable().message);
           else throw error;
           return false;
         }
@@ -219,34 +219,13 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
           return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
         }
-        let document: DocumentNode;
-        try {
-          checkTokenLimit(payload.query, settings.limits.maxTokens);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-        // The per-operation limits HTTP applies once the operation is known (src/limits), here before it runs.
-        try {
-          checkPasswordFields(schema, document, getOperationAST(document, payload.operationName));
-          checkCost(schema, document, payload.variables ?? {}, payload.operationName ?? undefined, settings.limits.maxCost);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
+        // The pipeline's steps, as over HTTP (src/operations/pipeline.ts): the document, then the operation.
+        const prepared = pipeline.prepare(payload.query);
+        if (prepared instanceof Refusal) return [...prepared.errors];
+        const operation = pipeline.operation(prepared, payload.operationName, payload.variables ?? undefined, 'ws');
+        if (operation instanceof Refusal) return [...operation.errors];
         const { socket } = ctx.extra;
         const state = states.get(socket)!;
-        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
-          let ids = pending.get(ctx);
-          if (!ids) pending.set(ctx, (ids = new Set()));
-          ids.add(id);
-          inFlight += 1;
-        }
         // Every operation authenticates again, with the one query an HTTP request costs: the user it runs
         // as is then as fresh as a request's (a role taken away applies from the next operation), and a
         // token revoked an instant ago fails here even while its notification is on its way.
@@ -255,20 +234,6 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         if (state.authorization !== null) {
           try {
             auth = await authenticateSocket(orm, settings, state.authorization, em, { ip: state.ip });
-            // The scope rule, before anything runs or is written (the use below included).
-            const refusal = options.scopes.check(schema, document, getOperationAST(document, payload.operationName), {
-              authenticated: auth?.authenticated ?? null,
-              ip: state.ip,
-              transport: 'ws',
-            });
-            if (refusal) return [refusal];
-            // A login token's use (lastUsed; with AUTO_REFRESH a later expiry), when one is due, as a request
-            // records it; the socket then lives until the new expiry.
-            const use = auth?.authenticated.use;
-            if (use) {
-              await recordTokenUse(em, use);
-              hub.registry.setExpiry(socket, use.expiry);
-            }
           } catch (error) {
             if (error instanceof AuthenticationFailed) {
               socket.close(CloseCode.Forbidden, error.message);
@@ -276,16 +241,33 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
             }
             // An access token past its rate: this operation is refused, the socket stays.
             if (error instanceof Throttled) return [error];
-            if (error instanceof ServiceUnavailable || isConnectionError(error)) return [new ServiceUnavailable()];
-            throw error;
+            return [outageOrThrow(error)];
           }
+        }
+        const authenticated = auth?.authenticated ?? null;
+        if (operation) {
+          const refusal = pipeline.admit(operation, { authenticated, ip: state.ip, transport: 'ws' });
+          if (refusal) return [refusal];
+          try {
+            // The socket then lives until the new expiry, when the use moved it.
+            const use = await pipeline.recordUse(operation, authenticated, em);
+            if (use) hub.registry.setExpiry(socket, use.expiry);
+          } catch (error) {
+            return [outageOrThrow(error)];
+          }
+        }
+        if (operation?.node.operation !== 'subscription') {
+          let ids = pending.get(ctx);
+          if (!ids) pending.set(ctx, (ids = new Set()));
+          ids.add(id);
+          inFlight += 1;
         }
         return {
           schema,
-          document,
+          document: prepared.document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: makeContext(em, auth?.authenticated ?? null, settings, state.ip),
+          contextValue: makeContext(em, authenticated, settings, state.ip),
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {

@@ -1,0 +1,159 @@
+/**
+ * The operation pipeline's HTTP adapter: an express middleware ahead of Apollo, one Apollo plugin, and the
+ * document store through which Apollo takes the pipeline's documents instead of parsing and validating again.
+ *
+ * - The middleware runs the pipeline's steps 1 and 2 (pipeline.ts) on the request's `query`, before the
+ *   context's token lookup: a refusal is answered here, HTTP 400 in Apollo's error shape, held
+ *   REFUSAL_HOLD_MS first; what passed rides on the request into the context.
+ * - The plugin runs steps 4 and 5 once Apollo has authenticated the caller and chosen the operation, and
+ *   everything else a request needs from GraphQL: the outage's 503, `WWW-Authenticate` on every 401, the
+ *   request log's operation and user, the login metrics. (A request whose text reaches Apollo another way,
+ *   an automatic persisted query by hash, is prepared in the plugin instead.)
+ */
+import type http from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { RequestHandler } from 'express';
+import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { authenticatedOf, type Context } from '../context';
+import { noteOperation } from '../observe/requests';
+import { outageOf } from './outage';
+import { Refusal, type OperationPipeline, type PreparedOperation } from './pipeline';
+
+/**
+ * How long a refusal answered before Apollo is held before it is sent. Even this early a refusal costs about
+ * what a 401 does (most of it Node's HTTP work, which the raw floor pays too), so a client repeating one as
+ * fast as answers come back took two thirds of the event loop from the reads beside it. Held on a timer,
+ * which costs nothing, a repeating client slows itself instead; a person who hits a limit by mistake waits
+ * 25 ms more for the message.
+ */
+export const REFUSAL_HOLD_MS = 25;
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** The operation the middleware prepared, carried by the request into its context (and Apollo's copies). */
+const PREPARED = Symbol('prepared operation');
+const preparedByRequest = new WeakMap<http.IncomingMessage, PreparedOperation>();
+
+/** Hands the middleware's prepared operation to the request's context; app.ts's context function calls it. */
+export function carryPrepared<T extends object>(context: T, req: http.IncomingMessage): T {
+  const prepared = preparedByRequest.get(req);
+  if (prepared) (context as { [PREPARED]?: PreparedOperation })[PREPARED] = prepared;
+  return context;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** GET's `variables` is JSON in the query string; what does not parse is left for Apollo to refuse. */
+function variablesOf(raw: unknown): Record<string, unknown> | undefined {
+  if (isObject(raw)) return raw;
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error as Apollo puts it in a response (its `http` extension becomes the status, not the body). */
+export function formatted(error: GraphQLError, formatError: FormatError): GraphQLFormattedError {
+  const { http: _http, ...extensions } = error.toJSON().extensions ?? {};
+  return formatError({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+}
+
+export function pipelineMiddleware(pipeline: OperationPipeline, formatError: FormatError): RequestHandler {
+  const refuse = (res: Parameters<RequestHandler>[1], refusal: Refusal) => {
+    const body = { errors: refusal.errors.map((error) => formatted(error, formatError)) };
+    setTimeout(() => {
+      if (!res.headersSent && !res.destroyed) res.status(400).json(body);
+    }, REFUSAL_HOLD_MS);
+  };
+  return (req, res, next) => {
+    const params: Record<string, unknown> | undefined = req.method === 'GET' ? (req.query as Record<string, unknown>) : req.body;
+    const source = params?.query;
+    if (typeof source !== 'string') return next();
+    const prepared = pipeline.prepare(source);
+    if (prepared instanceof Refusal) return refuse(res, prepared);
+    const name = params!.operationName;
+    const operation = pipeline.operation(prepared, typeof name === 'string' ? name : undefined, variablesOf(params!.variables), 'http');
+    if (operation instanceof Refusal) return refuse(res, operation);
+    if (operation) preparedByRequest.set(req, operation);
+    next();
+  };
+}
+
+/**
+ * Apollo's document store, answered from the pipeline's documents: a document the middleware prepared is
+ * neither parsed nor validated again by Apollo. Apollo prefixes its keys with a hash of the schema and a
+ * colon; the rest is the SHA-256 of the text, as the pipeline keys it.
+ */
+export function pipelineDocumentStore(pipeline: OperationPipeline): KeyValueCache<DocumentNode> {
+  return {
+    async get(key) {
+      return pipeline.documentByHash(key.slice(key.indexOf(':') + 1));
+    },
+    // The pipeline keeps what it prepared; Apollo's own parses (none, but for a cache miss) are not kept.
+    async set() {},
+    async delete() {
+      return false;
+    },
+  };
+}
+
+/** A refusal thrown from an Apollo hook answers with its own status (400) rather than as a 500. */
+function throwRefusal(refusal: Refusal): never {
+  throw refusal.errors[0];
+}
+
+export function pipelinePlugin(pipeline: OperationPipeline, authKeyword: string): ApolloServerPlugin<Context> {
+  const refusalCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+  return {
+    // Every 401 carries `WWW-Authenticate: <AUTH_KEYWORD>` (RFC 7235; DRF sends its keyword). A 401 from the
+    // context (a bad header) never reaches willSendResponse: Apollo answers from the error's own `http`.
+    async contextCreationDidFail({ error }) {
+      const http = (error as GraphQLError).extensions?.http as { status?: number; headers?: Map<string, string> } | undefined;
+      if (http?.status === 401 && http.headers) http.headers.set('www-authenticate', authKeyword);
+    },
+    // Apollo treats an error thrown from didResolveSource as unexpected (a 500) unless a plugin throws it on
+    // from here: then it answers with the error's own status.
+    async unexpectedErrorProcessingRequest({ error }) {
+      if (refusalCodes.has((error as GraphQLError).extensions?.code as string)) throw error;
+    },
+    async requestDidStart({ contextValue }) {
+      let operation = (contextValue as { [PREPARED]?: PreparedOperation })[PREPARED];
+      return {
+        async didResolveSource({ source }) {
+          if (operation) return;
+          const prepared = pipeline.prepare(source);
+          if (prepared instanceof Refusal) throwRefusal(prepared);
+        },
+        async didResolveOperation({ contextValue, request, source }) {
+          if (!operation) {
+            const prepared = pipeline.prepare(source);
+            if (prepared instanceof Refusal) throwRefusal(prepared);
+            const chosen = pipeline.operation(prepared, request.operationName, request.variables, 'http');
+            if (chosen instanceof Refusal) throwRefusal(chosen);
+            if (!chosen) return;
+            operation = chosen;
+          }
+          const authenticated = authenticatedOf(contextValue);
+          const refusal = pipeline.admit(operation, { authenticated, ip: contextValue.ip, transport: 'http' });
+          if (refusal) throw refusal;
+          await pipeline.recordUse(operation, authenticated, contextValue.em);
+        },
+        async willSendResponse(requestContext) {
+          const { errors, response } = requestContext;
+          if (errors?.some((error) => outageOf(error))) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', '1');
+          }
+          if (response.http.status === 401) response.http.headers.set('www-authenticate', authKeyword);
+          noteOperation(requestContext);
+        },
+      };
+    },
+  };
+}
