@@ -1,6 +1,6 @@
 /**
  * Who am I (me), the token in use, and regenerating the DRF token (the old key stops working at once); the
- * devices logged in with login tokens, and the change-password form.
+ * devices logged in with login tokens, the access tokens for machines, and the change-password form.
  */
 import { useState, useSyncExternalStore } from 'react';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
@@ -10,6 +10,7 @@ import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
 import { formatDate } from '../format';
 import { MeDocument, RegenerateTokenDocument } from '../operations/account';
 import { authKeyword } from '../server-config';
+import { AccountAccessTokens } from './AccountAccessTokens';
 import { AccountDevices } from './AccountDevices';
 import { ChangePasswordForm } from './ChangePasswordForm';
 
@@ -71,6 +72,7 @@ export function AccountScreen() {
       </button>
 
       <AccountDevices onRetry={retryAll} />
+      <AccountAccessTokens />
       <ChangePasswordForm />
     </section>
   );
