@@ -13,6 +13,8 @@ export interface Figures {
   a: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   /** (a) with the DRF token and with a login token, in turns on the same server: CPU per request, login / DRF. */
   loginToken: { drf: LoadResult; login: LoadResult; cpuRatio: number };
+  /** An access token (products:read) in the same turns as the DRF and login tokens. */
+  accessToken: { access: LoadResult; cpuRatio: number };
   b: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
@@ -52,6 +54,12 @@ export function budgets(f: Figures): Budget[] {
       figure: `${f.loginToken.cpuRatio}x`,
       limit: '<= 1.05x',
       pass: f.loginToken.cpuRatio <= 1.05,
+    },
+    {
+      name: '(a) access token, server CPU per request vs the DRF token',
+      figure: `${f.accessToken.cpuRatio}x`,
+      limit: '<= 1.05x',
+      pass: f.accessToken.cpuRatio <= 1.05,
     },
     { name: '(b) unknown token (401), vs floor', figure: `${f.b.ratio}x`, limit: '>= 0.9x', pass: f.b.ratio >= 0.9 },
     { name: '(b) 401, floor CPU / server CPU per request', figure: `${f.b.cpuRatio}x`, limit: '>= 0.9x', pass: f.b.cpuRatio >= 0.9 },
@@ -101,6 +109,7 @@ export function printTable(f: Figures): void {
   line('(a) products, valid token: server', f.a.server, `${f.a.ratio}x floor`);
   line('(a) products, DRF token (in turns)', f.loginToken.drf, '');
   line('(a) products, login token', f.loginToken.login, `${f.loginToken.cpuRatio}x DRF CPU`);
+  line('(a) products, access token', f.accessToken.access, `${f.accessToken.cpuRatio}x DRF CPU`);
   line('(b) unknown token, 401: floor', f.b.floor, '');
   line('(b) unknown token, 401: server', f.b.server, `${f.b.ratio}x floor`);
   line('(c) obtainAuthToken: server', f.c.server, `${f.c.ratio}x limit`);

@@ -6,6 +6,7 @@
  *
  *   (a) products(limit: 50) with a valid token       server vs floor
  *       and the same with a login token                 server CPU per request vs the DRF token's, in turns
+ *       and with an access token (products:read)        the same
  *   (b) the same with an unknown token (401)         server vs floor
  *   (c) obtainAuthToken with the right password      server vs the hash-bound limit
  *   (d) (a) at 8 connections, idle and while 8 connections hammer obtainAuthToken: p99 against idle p99
@@ -240,7 +241,7 @@ async function main(): Promise<void> {
     log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
     const server = await start(serverScript, serverEnv(1));
     if (tmp) databaseCpu = () => databaseCpuMs(server.child.pid!);
-    const { token, username, loginToken } = await seed(server.baseUrl);
+    const { token, username, loginToken, accessToken } = await seed(server.baseUrl);
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
     // Production mode for both: graphql-js runs extra instanceof checks in development.
     const floor = await start(floorScript, { DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
@@ -251,6 +252,7 @@ async function main(): Promise<void> {
 
     const read: Request = { query: PRODUCTS, authorization: `Token ${token}`, status: 200, contains: '"total":' };
     const readWithLoginToken: Request = { ...read, authorization: `Token ${loginToken}` };
+    const readWithAccessToken: Request = { ...read, authorization: `Token ${accessToken}` };
     const unknown: Request = { query: PRODUCTS, authorization: `Token ${'0'.repeat(40)}`, status: 401, contains: 'Invalid token.' };
     const login: Request = {
       query: `mutation { obtainAuthToken(username: "${username}", password: "${PASSWORD}") { token } }`,
@@ -270,9 +272,10 @@ async function main(): Promise<void> {
       aOthers.forEach((other, i) => console.log(`also ${baselineCommits[i + 1]}: (a) ${other.cpuMsPerRequest} ms CPU/req, ${other.requestsPerSecond} req/s; (b) ${bOthers[i].cpuMsPerRequest} ms CPU/req, ${bOthers[i].requestsPerSecond} req/s`));
       return;
     }
-    const [aDrf, aLogin] = await compareSides('(a) DRF token and login token', [
+    const [aDrf, aLogin, aAccess] = await compareSides('(a) DRF, login and access token', [
       { target: server, request: read },
       { target: server, request: readWithLoginToken },
+      { target: server, request: readWithAccessToken },
     ]);
     const a = { floor: aFloor, server: aServer };
     const b = { floor: bFloor, server: bServer };
@@ -321,6 +324,7 @@ async function main(): Promise<void> {
     const figures: Figures = {
       a: { ...a, ratio: round(a.server.requestsPerSecond / a.floor.requestsPerSecond), ...hotPath(aFloor, aServer, aBaseline, baselineCommit) },
       loginToken: { drf: aDrf, login: aLogin, cpuRatio: round((aLogin.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
+      accessToken: { access: aAccess, cpuRatio: round((aAccess.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
       b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond), ...hotPath(bFloor, bServer, bBaseline, baselineCommit) },
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },

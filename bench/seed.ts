@@ -1,4 +1,4 @@
-/** The bench's data, created through the API as a client would: one user with a DRF token and a login token, and 50 products. */
+/** The bench's data, created through the API as a client would: one user with a DRF token, a login token and an access token (products:read), and 50 products. */
 import { randomBytes } from 'node:crypto';
 
 export const PASSWORD = 'bench correct horse';
@@ -13,7 +13,7 @@ export async function post(baseUrl: string, query: string, authorization?: strin
 }
 
 /** A user and at least 50 products, created through the API as a client would. */
-export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string }> {
+export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string; accessToken: string }> {
   const username = `bench_${randomBytes(4).toString('hex')}`;
   const registered = await post(
     baseUrl,
@@ -37,6 +37,10 @@ export async function seed(baseUrl: string): Promise<{ username: string; token: 
   const device = await post(baseUrl, `mutation { login(username: "${username}", password: "${PASSWORD}", name: "bench") { token } }`);
   const loginToken = device.body.data?.login?.token as string | undefined;
   if (!loginToken) throw new Error(`login failed: ${JSON.stringify(device.body)}`);
-  return { username, token, loginToken };
+  // An access token (products:read), made with the login token the login just confirmed (sudo mode).
+  const machine = await post(baseUrl, 'mutation { createAccessToken(name: "bench", scopes: ["products:read"]) { token } }', `Token ${loginToken}`);
+  const accessToken = machine.body.data?.createAccessToken?.token as string | undefined;
+  if (!accessToken) throw new Error(`createAccessToken failed: ${JSON.stringify(machine.body)}`);
+  return { username, token, loginToken, accessToken };
 }
 
