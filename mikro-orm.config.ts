@@ -7,7 +7,7 @@
 import { ormConfig } from './src/database/orm';
 import { loadSettings } from './src/settings';
 
-const { databaseUrl } = loadSettings();
+const databaseUrl = loadSettings().database.url;
 if (!databaseUrl) throw new Error('Set DATABASE_URL for the mikro-orm CLI (the embedded database has no fixed address).');
 
 export default ormConfig(databaseUrl);

@@ -65,7 +65,7 @@ const socketEvents = Math.round(seconds('BENCH_EVENTS', 50));
 const STORM_CONNECTIONS = 8;
 const READ_CONNECTIONS_UNDER_STORM = 8;
 const ATTACK_CONNECTIONS = 8;
-const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).bcryptRounds;
+const rounds = loadSettings({ BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS }).passwords.bcryptRounds;
 /** BENCH_BASELINE=<commit>[,<commit>]: the first is the budget's baseline; any further one is shown beside it. */
 const baselineCommits = (process.env.BENCH_BASELINE ?? '').split(',').map((commit) => commit.trim()).filter(Boolean);
 const baselineCommit = baselineCommits[0];

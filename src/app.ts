@@ -46,13 +46,13 @@ const READY_TIMEOUT_MS = 2000;
 export async function createApp({ orm, settings }: { orm: MikroORM; settings: Settings }): Promise<App> {
   const pubSub = createLivePubSub();
   const schema = await createSchema(pubSub);
-  const development = settings.nodeEnv === 'development';
-  const validationRules = documentRules(settings);
+  const development = settings.server.nodeEnv === 'development';
+  const validationRules = documentRules(settings.limits);
   // Every operation, over either transport, passes through this (src/operations/pipeline.ts).
   // The rules about who may run what: an access token's scopes (src/access/scope-rule.ts).
-  const rules = [scopeRule(settings.authKeyword)];
+  const rules = [scopeRule(settings.tokens.keyword)];
   const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules });
-  const formatError = formatErrorFor({ development, suggestions: settings.introspection });
+  const formatError = formatErrorFor({ development, suggestions: settings.limits.introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     // INTROSPECTION is enforced by a rule of ours (src/limits/introspection.ts), whose refusal names it.
@@ -72,12 +72,12 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
-      pipelinePlugin(pipeline, settings.authKeyword),
+      pipelinePlugin(pipeline, settings.tokens.keyword),
     ],
   });
   await apollo.start();
-  // The one LISTEN connection of this process; never through a transaction pooler (see settings.ts).
-  const hub = new LiveHub(orm, settings.databaseDirectUrl ?? (orm.config.get('clientUrl') as string), pubSub);
+  // The one LISTEN connection of this process; never through a transaction pooler (see DATABASE_DIRECT_URL in src/settings/declarations.ts).
+  const hub = new LiveHub(orm, settings.database.directUrl ?? (orm.config.get('clientUrl') as string), pubSub);
   try {
     await hub.start();
   } catch (error) {
@@ -89,7 +89,7 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const app = express();
   app.disable('x-powered-by');
   // Decides req.ip, which keys the login throttle: believe X-Forwarded-For only from configured proxies.
-  app.set('trust proxy', settings.trustProxy);
+  app.set('trust proxy', settings.server.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -110,8 +110,8 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   // A cross-origin client may read WWW-Authenticate (which scheme a 401 wants) and Retry-After (429, 503):
   // browsers hide every response header but a handful unless they are exposed.
   const graphqlCors = cors(
-    settings.corsOrigins
-      ? { origin: settings.corsOrigins === '*' ? '*' : settings.corsOrigins, maxAge: 600, exposedHeaders: ['WWW-Authenticate', 'Retry-After'] }
+    settings.server.corsOrigins
+      ? { origin: settings.server.corsOrigins === '*' ? '*' : settings.server.corsOrigins, maxAge: 600, exposedHeaders: ['WWW-Authenticate', 'Retry-After'] }
       : { origin: false },
   );
   const graphql = [

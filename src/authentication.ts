@@ -59,7 +59,7 @@ export function parseAuthorizationHeader(header: string | undefined, keyword: st
 }
 
 /** The settings authentication reads. */
-export type AuthenticationSettings = Pick<Settings, 'authKeyword' | 'loginTokens'>;
+export type AuthenticationSettings = Pick<Settings, 'tokens' | 'loginTokens'>;
 
 /**
  * The header's credentials as managed entities, null for an anonymous request, or 401.
@@ -75,7 +75,7 @@ export async function authenticate(
   requestEm: () => EntityManager = () => em,
   presenter: Presenter = {},
 ): Promise<Authenticated | null> {
-  const parsed = parseAuthorizationHeader(header, settings.authKeyword);
+  const parsed = parseAuthorizationHeader(header, settings.tokens.keyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
   const policy = settings.loginTokens;

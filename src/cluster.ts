@@ -41,7 +41,7 @@ function describeExit(code: number | null, signal: string | null): string {
 /** Runs the primary until a signal stops it; resolves with the exit code. */
 export function runPrimary(settings: Settings, database: PreparedDatabase): Promise<number> {
   return new Promise((resolveExit) => {
-    const workers = settings.webConcurrency;
+    const workers = settings.server.webConcurrency;
     const listening = new Set<number>();
     const crashes: number[] = [];
     const respawns = new Set<NodeJS.Timeout>();
@@ -49,7 +49,7 @@ export function runPrimary(settings: Settings, database: PreparedDatabase): Prom
     let stopping = false;
 
     const fork = () => cluster.fork({ [WORKER_DATABASE_ENV]: database.url, [WORKER_DIRECT_DATABASE_ENV]: database.directUrl });
-    if (settings.metrics) serveClusterMetrics();
+    if (settings.server.metrics) serveClusterMetrics();
 
     const finish = async (code: number) => {
       const alive = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => Boolean(worker));
@@ -75,7 +75,7 @@ export function runPrimary(settings: Settings, database: PreparedDatabase): Prom
       listening.add(worker.id);
       if (!ready && listening.size >= workers) {
         ready = true;
-        announceReady(settings, address.port, workers);
+        announceReady(settings.server, address.port, workers);
       }
     });
 
@@ -111,7 +111,7 @@ export async function runWorker(settings: Settings): Promise<void> {
   const url = process.env[WORKER_DATABASE_ENV];
   if (!url) throw new Error(`${WORKER_DATABASE_ENV} is not set: workers are started by the primary`);
   const directUrl = process.env[WORKER_DIRECT_DATABASE_ENV] ?? url;
-  const serving = await serve({ ...settings, databaseUrl: url, databaseDirectUrl: directUrl }, url, { workerId: cluster.worker?.id });
+  const serving = await serve({ ...settings, database: { ...settings.database, url, directUrl } }, url, { workerId: cluster.worker?.id });
   const stop = async () => {
     await serving.stop();
     process.exit(0);

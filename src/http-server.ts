@@ -32,7 +32,7 @@ export interface Serving {
 export async function serve(settings: Settings, databaseUrl: string, options: { workerId?: number } = {}): Promise<Serving> {
   const orm = await connect(databaseUrl, settings);
   const app = await createApp({ orm, settings });
-  if (settings.metrics) {
+  if (settings.server.metrics) {
     enableMetrics();
     addPoolGauges(orm);
     addGauge('authtoken_websockets_open', 'Open WebSockets (GraphQL subscriptions)', () => app.openSockets());
@@ -49,7 +49,7 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
         return;
       }
     }
-    if (settings.metrics && req.method === 'GET' && req.url === '/metrics') {
+    if (settings.server.metrics && req.method === 'GET' && req.url === '/metrics') {
       metricsText().then(
         ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
         (error: Error) => {
@@ -65,7 +65,7 @@ export async function serve(settings: Settings, databaseUrl: string, options: { 
   app.attach(server, { workerId: options.workerId });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, settings.host, resolve);
+    server.listen(settings.server.port, settings.server.host, resolve);
   });
 
   let stopped: Promise<void> | undefined;

@@ -43,7 +43,7 @@ function createJsonLogger(next: LogLevel): pino.Logger {
   );
 }
 
-/** Sets the level and format, from Settings.logLevel and Settings.logFormat. */
+/** Sets the level and format: `settings.logging` (LOG_LEVEL, LOG_FORMAT). */
 export function configureLogger({ level: next, format }: { level: LogLevel; format: LogFormat }): void {
   level = next;
   json = format === 'json' ? createJsonLogger(next) : undefined;

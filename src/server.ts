@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   // First, before anything uses libuv's pool: logins hash there, and must not starve the event loop.
   const pool = lowerThreadPoolPriority();
   const settings = loadSettings();
-  configureLogger({ level: settings.logLevel, format: settings.logFormat });
+  configureLogger(settings.logging);
   logger.debug(pool.length ? `Thread pool at nice ${os.getPriority(pool[0])}: threads ${pool.join(', ')}` : 'Thread pool priority unchanged');
   if (cluster.isWorker) return runWorker(settings);
 
@@ -26,14 +26,14 @@ async function main(): Promise<void> {
   logger.info(
     database.embedded
       ? `Database: embedded PostgreSQL on 127.0.0.1:${database.embedded.port}, data in ${database.embedded.dataDir}`
-      : `Database: ${describeUrl(database.url)} (DATABASE_URL${settings.databasePooler === 'transaction' ? ', through a transaction pooler' : ''})`,
+      : `Database: ${describeUrl(database.url)} (DATABASE_URL${settings.database.pooler === 'transaction' ? ', through a transaction pooler' : ''})`,
   );
   if (database.applied.length) logger.info(`Applied migrations: ${database.applied.join(', ')}`);
   // From here on the settings name the database in use, the embedded one included, for whatever needs
   // the direct URL (LISTEN, for subscriptions).
-  const servingSettings = { ...settings, databaseUrl: database.url, databaseDirectUrl: database.directUrl };
+  const servingSettings = { ...settings, database: { ...settings.database, url: database.url, directUrl: database.directUrl } };
 
-  if (settings.webConcurrency > 1) {
+  if (settings.server.webConcurrency > 1) {
     process.exit(await runPrimary(servingSettings, database));
   }
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // Only now, with the handlers in place: supervisors (and test/server.test.ts) take this line as ready, and a
   // signal sent on seeing it used to find no handler and kill the process mid-flight, skipping the shutdown.
-  announceReady(servingSettings, serving.port);
+  announceReady(settings.server, serving.port);
 }
 
 main().catch((error) => {

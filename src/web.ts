@@ -21,6 +21,9 @@ import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import { projectRoot } from './paths';
 import type { Settings } from './settings';
+
+/** What the pages are told: the header keyword, and whether introspection is on (and if not, why). */
+export type WebSettings = Pick<Settings, 'tokens' | 'limits'>;
 import { introspectionRefusal } from './limits/introspection';
 
 export const DEFAULT_WEB_ROOT = path.join(projectRoot, 'dist', 'web');
@@ -51,7 +54,7 @@ function escapeAttribute(value: string): string {
 }
 
 /** Reads an HTML page of the build with the settings filled in; re-read when a rebuild changes the file. */
-function htmlReader(file: string, settings: Settings): () => string | null {
+function htmlReader(file: string, settings: WebSettings): () => string | null {
   let cached: { mtimeMs: number; html: string } | undefined;
   return () => {
     let stat: fs.Stats;
@@ -63,9 +66,9 @@ function htmlReader(file: string, settings: Settings): () => string | null {
     if (cached?.mtimeMs !== stat.mtimeMs) {
       const html = fs
         .readFileSync(file, 'utf8')
-        .replace(/(<meta name="auth-keyword" content=")[^"]*(")/, `$1${escapeAttribute(settings.authKeyword)}$2`)
-        .replace(/(<meta name="introspection" content=")[^"]*(")/, `$1${settings.introspection}$2`)
-        .replace(/(<meta name="introspection-refusal" content=")[^"]*(")/, `$1${escapeAttribute(settings.introspection ? '' : introspectionRefusal(settings))}$2`);
+        .replace(/(<meta name="auth-keyword" content=")[^"]*(")/, `$1${escapeAttribute(settings.tokens.keyword)}$2`)
+        .replace(/(<meta name="introspection" content=")[^"]*(")/, `$1${settings.limits.introspection}$2`)
+        .replace(/(<meta name="introspection-refusal" content=")[^"]*(")/, `$1${escapeAttribute(settings.limits.introspection ? '' : introspectionRefusal(settings.limits))}$2`);
       cached = { mtimeMs: stat.mtimeMs, html };
     }
     return cached.html;
@@ -77,7 +80,7 @@ function wantsHtml(req: Request): boolean {
   return req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
 }
 
-export function webRoutes(settings: Settings, { root = DEFAULT_WEB_ROOT }: { root?: string } = {}): Router {
+export function webRoutes(settings: WebSettings, { root = DEFAULT_WEB_ROOT }: { root?: string } = {}): Router {
   const router = express.Router();
   const indexHtml = htmlReader(path.join(root, 'index.html'), settings);
   const playgroundHtml = htmlReader(path.join(root, 'playground.html'), settings);

@@ -111,9 +111,9 @@ describe('a successful obtainAuthToken', () => {
 
 describe('the TRUST_PROXY setting', () => {
   it('accepts loopback, hop counts and addresses, and names itself when given anything else', () => {
-    expect(loadSettings({}).trustProxy).toBe('loopback');
-    expect(loadSettings({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadSettings({ TRUST_PROXY: '10.0.0.0/8,192.0.2.1' }).trustProxy).toBe('10.0.0.0/8,192.0.2.1');
+    expect(loadSettings({}).server.trustProxy).toBe('loopback');
+    expect(loadSettings({ TRUST_PROXY: '1' }).server.trustProxy).toBe(1);
+    expect(loadSettings({ TRUST_PROXY: '10.0.0.0/8,192.0.2.1' }).server.trustProxy).toBe('10.0.0.0/8,192.0.2.1');
     expect(() => loadSettings({ TRUST_PROXY: 'nginx' })).toThrow(/^TRUST_PROXY must be/);
   });
 });

@@ -149,7 +149,7 @@ describe('obtainAuthToken', () => {
     expect(compare).toHaveBeenCalledTimes(1);
     const [password, hash] = compare.mock.calls[0] as unknown as [string, string];
     expect(password).toBe('some password');
-    expect(bcrypt.getRounds(hash)).toBe(server.settings.bcryptRounds);
+    expect(bcrypt.getRounds(hash)).toBe(server.settings.passwords.bcryptRounds);
   });
 
   it("runs bcrypt against the user's own hash for a wrong password and for an inactive user", async () => {

@@ -112,7 +112,7 @@ function suite(env: Record<string, string>, expected: RegExp) {
       expect((await login(username, 'correct horse')).body.errors?.[0].message).toBe(BAD_CREDENTIALS);
       expect(await storedPassword(username)).toBe(unusable);
       // bcrypt_sha256 mode: one bcrypt at BCRYPT_ROUNDS, as for an unknown user; pbkdf2 mode: none.
-      expect(compare).toHaveBeenCalledTimes(server.settings.passwordHasher === 'bcrypt_sha256' ? 1 : 0);
+      expect(compare).toHaveBeenCalledTimes(server.settings.passwords.passwordHasher === 'bcrypt_sha256' ? 1 : 0);
     });
   }
 }

@@ -7,45 +7,39 @@ import { loadSettings, SettingsError } from '../src/settings';
 describe('loadSettings', () => {
   it('has the documented defaults for an empty environment', () => {
     expect(loadSettings({})).toMatchObject({
-      port: 4000,
-      host: '127.0.0.1',
-      databaseUrl: undefined,
-      dataDir: path.join(projectRoot, '.data'),
-      dataDirExplicit: false,
-      authKeyword: 'Token',
-      bcryptRounds: 12,
-      corsOrigins: undefined,
-      nodeEnv: 'development',
-      introspection: true,
-      webConcurrency: 1,
-      dbPoolSize: 10,
-      logLevel: 'info',
-      loginFailureLimit: 10,
-      loginFailureWindow: 900,
-      databaseDirectUrl: undefined,
-      databasePooler: 'none',
-      logFormat: 'text',
-      metrics: false,
-      wsInitTimeoutMs: 3000,
-      wsKeepAliveMs: 12_000,
-      wsMaxSockets: 10_000,
-      wsMaxSubscriptions: 100,
-      wsMaxMessageBytes: 102_400,
+      server: { port: 4000, host: '127.0.0.1', corsOrigins: undefined, nodeEnv: 'development', webConcurrency: 1, metrics: false },
+      database: {
+        url: undefined,
+        directUrl: undefined,
+        pooler: 'none',
+        dataDir: path.join(projectRoot, '.data'),
+        dataDirExplicit: false,
+        poolSize: 10,
+      },
+      tokens: { keyword: 'Token' },
+      passwords: { bcryptRounds: 12 },
+      limits: { introspection: true },
+      throttles: { loginFailureLimit: 10, loginFailureWindow: 900 },
+      logging: { level: 'info', format: 'text' },
+      sockets: { initTimeoutMs: 3000, keepAliveMs: 12_000, maxSockets: 10_000, maxSubscriptions: 100, maxMessageBytes: 102_400 },
     });
   });
 
   it('logs JSON by default in production, text elsewhere, and LOG_FORMAT overrides either way', () => {
-    expect(loadSettings({ NODE_ENV: 'production' }).logFormat).toBe('json');
-    expect(loadSettings({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
-    expect(loadSettings({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadSettings({ NODE_ENV: 'production' }).logging.format).toBe('json');
+    expect(loadSettings({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logging.format).toBe('text');
+    expect(loadSettings({ LOG_FORMAT: 'json' }).logging.format).toBe('json');
   });
 
   it('takes DATABASE_URL as the direct URL unless DATABASE_DIRECT_URL names another', () => {
     const pooled = 'postgres://app@pgbouncer:6432/shop';
-    expect(loadSettings({ DATABASE_URL: pooled })).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: pooled, databasePooler: 'none' });
+    expect(loadSettings({ DATABASE_URL: pooled }).database).toMatchObject({ url: pooled, directUrl: pooled, pooler: 'none' });
     expect(
       loadSettings({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'postgres://app@db:5432/shop', DATABASE_POOLER: 'transaction', METRICS: 'true' }),
-    ).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: 'postgres://app@db:5432/shop', databasePooler: 'transaction', metrics: true });
+    ).toMatchObject({
+      database: { url: pooled, directUrl: 'postgres://app@db:5432/shop', pooler: 'transaction' },
+      server: { metrics: true },
+    });
   });
 
   it('reads the WebSocket limits and DATABASE_DIRECT_URL', () => {
@@ -59,12 +53,8 @@ describe('loadSettings', () => {
         WS_MAX_MESSAGE_BYTES: '65536',
       }),
     ).toMatchObject({
-      databaseDirectUrl: 'postgres://app@db-primary:5432/shop',
-      wsInitTimeoutMs: 5000,
-      wsKeepAliveMs: 0,
-      wsMaxSockets: 2000,
-      wsMaxSubscriptions: 10,
-      wsMaxMessageBytes: 65_536,
+      database: { directUrl: 'postgres://app@db-primary:5432/shop' },
+      sockets: { initTimeoutMs: 5000, keepAliveMs: 0, maxSockets: 2000, maxSubscriptions: 10, maxMessageBytes: 65_536 },
     });
   });
 
@@ -85,29 +75,38 @@ describe('loadSettings', () => {
     }
   });
 
+  it('reads the access token and sudo settings, and refuses a default longer than the cap', () => {
+    expect(loadSettings({}).accessTokens).toEqual({ defaultDays: 30, maxDays: 366 });
+    expect(loadSettings({}).sudo).toEqual({ maxAge: 900 });
+    expect(loadSettings({ ACCESS_TOKEN_DEFAULT_DAYS: '7', ACCESS_TOKEN_MAX_DAYS: '0', SUDO_MAX_AGE: '0' })).toMatchObject({ accessTokens: { defaultDays: 7, maxDays: 0 }, sudo: { maxAge: 0 } });
+    expect(() => loadSettings({ ACCESS_TOKEN_DEFAULT_DAYS: '90', ACCESS_TOKEN_MAX_DAYS: '30' })).toThrow('ACCESS_TOKEN_DEFAULT_DAYS (90) must not exceed ACCESS_TOKEN_MAX_DAYS (30)');
+    for (const [name, value] of [['ACCESS_TOKEN_DEFAULT_DAYS', '0'], ['ACCESS_TOKEN_MAX_DAYS', '-1'], ['SUDO_MAX_AGE', '86401'], ['SUDO_MAX_AGE', 'soon']]) {
+      expect(() => loadSettings({ [name]: value }), `${name}=${value}`).toThrow(SettingsError);
+      expect(() => loadSettings({ [name]: value })).toThrow(name);
+    }
+  });
+
   it('treats empty and blank values as unset', () => {
     expect(loadSettings({ PORT: '', BCRYPT_ROUNDS: '  ', AUTH_KEYWORD: ' ', DATABASE_URL: '', NODE_ENV: '' })).toMatchObject({
-      port: 4000,
-      bcryptRounds: 12,
-      authKeyword: 'Token',
-      databaseUrl: undefined,
-      nodeEnv: 'development',
+      server: { port: 4000, nodeEnv: 'development' },
+      passwords: { bcryptRounds: 12 },
+      tokens: { keyword: 'Token' },
+      database: { url: undefined },
     });
   });
 
   it('turns introspection off and runs a worker per core in production', () => {
     expect(loadSettings({ NODE_ENV: 'production' })).toMatchObject({
-      nodeEnv: 'production',
-      introspection: false,
-      webConcurrency: os.availableParallelism(),
+      server: { nodeEnv: 'production', webConcurrency: os.availableParallelism() },
+      limits: { introspection: false },
     });
   });
 
   it('lets INTROSPECTION override the environment default either way', () => {
-    expect(loadSettings({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
-    expect(loadSettings({ INTROSPECTION: 'false' }).introspection).toBe(false);
-    expect(loadSettings({ INTROSPECTION: 'OFF' }).introspection).toBe(false);
-    expect(loadSettings({ INTROSPECTION: '1' }).introspection).toBe(true);
+    expect(loadSettings({ NODE_ENV: 'production', INTROSPECTION: 'true' }).limits.introspection).toBe(true);
+    expect(loadSettings({ INTROSPECTION: 'false' }).limits.introspection).toBe(false);
+    expect(loadSettings({ INTROSPECTION: 'OFF' }).limits.introspection).toBe(false);
+    expect(loadSettings({ INTROSPECTION: '1' }).limits.introspection).toBe(true);
   });
 
   it('reads every setting it is given', () => {
@@ -125,64 +124,59 @@ describe('loadSettings', () => {
       LOG_LEVEL: 'debug',
     });
     expect(settings).toMatchObject({
-      port: 0,
-      host: '0.0.0.0',
-      databaseUrl: 'postgresql://app:secret@db.internal:6543/shop',
-      dataDir: '/var/lib/shop',
-      dataDirExplicit: true,
-      authKeyword: 'Bearer',
-      bcryptRounds: 4,
-      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
-      nodeEnv: 'test',
-      webConcurrency: 3,
-      dbPoolSize: 25,
-      logLevel: 'debug',
+      server: { port: 0, host: '0.0.0.0', corsOrigins: ['https://app.example.com', 'http://localhost:5173'], nodeEnv: 'test', webConcurrency: 3 },
+      database: { url: 'postgresql://app:secret@db.internal:6543/shop', dataDir: '/var/lib/shop', dataDirExplicit: true, poolSize: 25 },
+      tokens: { keyword: 'Bearer' },
+      passwords: { bcryptRounds: 4 },
+      logging: { level: 'debug' },
     });
   });
 
   it("stores passwords as Django's bcrypt_sha256 at 12 rounds, off Django mode, unless told otherwise", () => {
-    expect(loadSettings({})).toMatchObject({ passwordHasher: 'bcrypt_sha256', pbkdf2Iterations: 1_500_000, djangoDatabase: false });
+    expect(loadSettings({})).toMatchObject({
+      passwords: { passwordHasher: 'bcrypt_sha256', pbkdf2Iterations: 1_500_000 },
+      database: { django: false },
+    });
     expect(loadSettings({ PASSWORD_HASHER: 'pbkdf2_sha256', PBKDF2_ITERATIONS: '1000', DJANGO_DATABASE: 'true' })).toMatchObject({
-      passwordHasher: 'pbkdf2_sha256',
-      pbkdf2Iterations: 1000,
-      djangoDatabase: true,
+      passwords: { passwordHasher: 'pbkdf2_sha256', pbkdf2Iterations: 1000 },
+      database: { django: true },
     });
     expect(loadSettings({ PASSWORD_HASHER: ' bcrypt_sha256 ', PBKDF2_ITERATIONS: '100000000', DJANGO_DATABASE: 'no' })).toMatchObject({
-      passwordHasher: 'bcrypt_sha256',
-      pbkdf2Iterations: 100_000_000,
-      djangoDatabase: false,
+      passwords: { passwordHasher: 'bcrypt_sha256', pbkdf2Iterations: 100_000_000 },
+      database: { django: false },
     });
   });
 
   it('has documented defaults for the operation limits and the password-work rate', () => {
     expect(loadSettings({})).toMatchObject({
-      passwordRate: { requests: 30, seconds: 60 },
-      limits: { maxAliases: 15, maxDepth: 10, maxTokens: 1000, maxCost: 5000 },
-      introspectionExplicit: false,
+      throttles: { passwordRate: { requests: 30, seconds: 60 } },
+      limits: { maxAliases: 15, maxDepth: 10, maxTokens: 1000, maxCost: 5000, introspectionExplicit: false },
     });
   });
 
   it("reads PASSWORD_RATE in DRF's rate format, and 0 as off", () => {
-    expect(loadSettings({ PASSWORD_RATE: '1000/day' }).passwordRate).toEqual({ requests: 1000, seconds: 86_400 });
-    expect(loadSettings({ PASSWORD_RATE: '5/s' }).passwordRate).toEqual({ requests: 5, seconds: 1 });
-    expect(loadSettings({ PASSWORD_RATE: '100/Hours' }).passwordRate).toEqual({ requests: 100, seconds: 3600 });
-    expect(loadSettings({ PASSWORD_RATE: '20/min' }).passwordRate).toEqual({ requests: 20, seconds: 60 });
-    expect(loadSettings({ PASSWORD_RATE: '0' }).passwordRate).toBeNull();
+    expect(loadSettings({ PASSWORD_RATE: '1000/day' }).throttles.passwordRate).toEqual({ requests: 1000, seconds: 86_400 });
+    expect(loadSettings({ PASSWORD_RATE: '5/s' }).throttles.passwordRate).toEqual({ requests: 5, seconds: 1 });
+    expect(loadSettings({ PASSWORD_RATE: '100/Hours' }).throttles.passwordRate).toEqual({ requests: 100, seconds: 3600 });
+    expect(loadSettings({ PASSWORD_RATE: '20/min' }).throttles.passwordRate).toEqual({ requests: 20, seconds: 60 });
+    expect(loadSettings({ PASSWORD_RATE: '0' }).throttles.passwordRate).toBeNull();
     expect(loadSettings({ MAX_ALIASES: '3', MAX_DEPTH: '4', MAX_TOKENS: '500', MAX_COST: '100' }).limits).toEqual({
       maxAliases: 3,
       maxDepth: 4,
       maxTokens: 500,
       maxCost: 100,
+      introspection: true,
+      introspectionExplicit: false,
     });
   });
 
   it('switches the header keyword to Bearer with one setting', () => {
-    expect(loadSettings({ AUTH_KEYWORD: 'Bearer' }).authKeyword).toBe('Bearer');
-    expect(loadSettings({ AUTH_KEYWORD: '  Bearer ' }).authKeyword).toBe('Bearer');
+    expect(loadSettings({ AUTH_KEYWORD: 'Bearer' }).tokens.keyword).toBe('Bearer');
+    expect(loadSettings({ AUTH_KEYWORD: '  Bearer ' }).tokens.keyword).toBe('Bearer');
   });
 
   it('accepts * as CORS_ORIGINS for any origin', () => {
-    expect(loadSettings({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadSettings({ CORS_ORIGINS: '*' }).server.corsOrigins).toBe('*');
   });
 
   it("has knox's login-token defaults, and reads each login-token setting", () => {
@@ -207,8 +201,8 @@ describe('loadSettings', () => {
   });
 
   it('accepts the bounds of the numeric settings', () => {
-    expect(loadSettings({ PORT: '65535', BCRYPT_ROUNDS: '15' })).toMatchObject({ port: 65535, bcryptRounds: 15 });
-    expect(loadSettings({ BCRYPT_ROUNDS: '4' }).bcryptRounds).toBe(4);
+    expect(loadSettings({ PORT: '65535', BCRYPT_ROUNDS: '15' })).toMatchObject({ server: { port: 65535 }, passwords: { bcryptRounds: 15 } });
+    expect(loadSettings({ BCRYPT_ROUNDS: '4' }).passwords.bcryptRounds).toBe(4);
   });
 
   const bad: [string, Record<string, string>][] = [

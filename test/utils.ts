@@ -81,7 +81,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
 
   async function graphql<T>(query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
-    if (options.token !== undefined) headers.authorization = `${settings.authKeyword} ${options.token}`;
+    if (options.token !== undefined) headers.authorization = `${settings.tokens.keyword} ${options.token}`;
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     const response = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',

@@ -42,12 +42,12 @@ export async function issueAccessTokenFor(
   em: EntityManager,
   username: string,
   input: AccessTokenInput,
-  settings: Pick<Settings, 'accessTokens' | 'loginTokens' | 'djangoDatabase'>,
+  settings: Pick<Settings, 'accessTokens' | 'loginTokens' | 'database'>,
 ): Promise<IssuedAccessToken> {
   const [row] = await em
     .getConnection()
     .execute<{ id: number; is_staff: boolean; is_superuser: boolean }[]>(
-      `select id, is_staff, is_superuser from auth_user u where is_active and ${usernameMatches(settings.djangoDatabase)}`,
+      `select id, is_staff, is_superuser from auth_user u where is_active and ${usernameMatches(settings.database.django)}`,
       [username],
     );
   if (!row) throw new UnknownTokenOwner(username);

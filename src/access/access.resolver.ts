@@ -91,7 +91,7 @@ export class AccessResolver {
       if (!(error instanceof ValidationError)) throw error;
       throw new ValidationError(`password: ${WRONG_PASSWORD}`, 'password');
     }
-    await markConfirmed(em, credentialName(auth!), settings.sudoMaxAge);
+    await markConfirmed(em, credentialName(auth!), settings.sudo.maxAge);
     return true;
   }
 }

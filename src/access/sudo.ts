@@ -52,8 +52,8 @@ export async function isConfirmed(em: EntityManager, credential: string, maxAge:
 
 /** Refuses the field unless the calling token's password was confirmed within SUDO_MAX_AGE (see above). */
 export async function requireRecentPassword({ em, auth, settings }: Pick<Context, 'em' | 'auth' | 'settings'>): Promise<void> {
-  if (settings.sudoMaxAge === 0 || !auth) return;
-  if (!(await isConfirmed(em, credentialName(auth), settings.sudoMaxAge))) throw new ReauthenticationRequired();
+  if (settings.sudo.maxAge === 0 || !auth) return;
+  if (!(await isConfirmed(em, credentialName(auth), settings.sudo.maxAge))) throw new ReauthenticationRequired();
 }
 
 /**

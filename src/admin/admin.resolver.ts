@@ -57,7 +57,7 @@ export class AdminResolver {
     @Arg('reset', () => Boolean, { nullable: true, defaultValue: false }) reset: boolean | null,
     @Ctx() { em, settings }: Context,
   ): Promise<Token> {
-    return createUserToken(em, username.trim(), reset ?? false, settings.djangoDatabase);
+    return createUserToken(em, username.trim(), reset ?? false, settings.database.django);
   }
 
   @Scope('admin:write')
@@ -74,7 +74,7 @@ export class AdminResolver {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
   })
   createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em, user, settings }: Context): Promise<User> {
-    return createUserAsStaff(em, user!, input, settings);
+    return createUserAsStaff(em, user!, input, settings.passwords);
   }
 
   @Scope('admin:write')
@@ -127,6 +127,6 @@ export class AdminResolver {
     @Arg('password', () => String) password: string,
     @Ctx() { em, user, settings }: Context,
   ): Promise<boolean> {
-    return setPasswordAsStaff(em, user!, id, password, settings);
+    return setPasswordAsStaff(em, user!, id, password, settings.passwords);
   }
 }

@@ -43,7 +43,7 @@ export class TokenResolver {
     const { em, settings } = context;
     const issued = await obtainAuthToken(em, username, password, settings, loginThrottle(context));
     // The password was just checked: the token returned is fresh for sudo mode.
-    await markConfirmed(em, drfCredential(issued.token), settings.sudoMaxAge);
+    await markConfirmed(em, drfCredential(issued.token), settings.sudo.maxAge);
     return payload(issued);
   }
 
@@ -62,7 +62,7 @@ export class TokenResolver {
   ): Promise<LoginPayload> {
     const { em, settings } = context;
     const issued = await login(em, username, password, name, settings, loginThrottle(context));
-    await markConfirmed(em, loginCredential(issued.id), settings.sudoMaxAge);
+    await markConfirmed(em, loginCredential(issued.id), settings.sudo.maxAge);
     return { token: issued.token, tokenId: issued.id, expiry: issued.expiry, user: await em.findOneOrFail(User, issued.userId) };
   }
 

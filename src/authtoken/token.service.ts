@@ -4,7 +4,7 @@
  * so their messages, timing, throttle and password upgrades are the same; the token rows are the token store's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { LoginTokenSettings } from '../settings';
+import type { Settings } from '../settings';
 import { checkCredentials, type CredentialSettings, type LoginThrottle } from '../users/credentials';
 import { createLoginToken, getOrCreateToken, type IssuedLoginToken } from './token-store';
 import { requireMaxLength, requireNoControlCharacters } from '../validation';
@@ -43,7 +43,7 @@ export async function login(
   username: string,
   password: string,
   rawName: string | null | undefined,
-  settings: CredentialSettings & { loginTokens: LoginTokenSettings },
+  settings: CredentialSettings & Pick<Settings, 'loginTokens'>,
   throttle?: LoginThrottle,
 ): Promise<IssuedLoginToken & { userId: number }> {
   // A bad name is refused before any password work.

@@ -27,7 +27,7 @@ Options:
     const token = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
       try {
-        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.djangoDatabase);
+        return await createUserToken(orm.em.fork(), username, values.reset ?? false, settings.database.django);
       } catch (error) {
         if (error instanceof UnknownUser) throw new CommandError(error.message);
         throw error;

@@ -77,7 +77,7 @@ Options:
     await asCommandError(async () => cleanNewUser(input));
     const user = await withDatabaseFor(settings, async ({ orm }) => {
       await requireMigrated(orm);
-      return asCommandError(() => createSuperuser(orm.em.fork(), input, settings));
+      return asCommandError(() => createSuperuser(orm.em.fork(), input, settings.passwords));
     });
     writeLine(io.stdout, `Superuser ${user.username} created.`);
   },

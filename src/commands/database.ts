@@ -18,6 +18,9 @@ import type { Settings } from '../settings';
 import { CommandError } from './command';
 import { configureLogger } from '../logger';
 
+/** What a command's database depends on: where it is, and whether to log SQL. */
+export type DatabaseCommandSettings = Pick<Settings, 'database' | 'logging'>;
+
 export interface CommandDatabase {
   orm: MikroORM;
   /** The direct (unpooled) URL: DATABASE_DIRECT_URL, or the URL the ORM uses. */
@@ -51,11 +54,11 @@ export function runningEmbeddedUrl(dataDir: string): string | undefined {
   return embeddedUrl(port, password, EMBEDDED_DATABASE_NAME);
 }
 
-async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase, directUrl = url): Promise<CommandDatabase> {
+async function open(url: string, settings: DatabaseCommandSettings, embedded?: EmbeddedDatabase, directUrl = url): Promise<CommandDatabase> {
   try {
     await ensureDatabase(directUrl);
     // One connection is plenty for a command.
-    const orm = await connect(url, { ...settings, dbPoolSize: 1 });
+    const orm = await connect(url, { ...settings, database: { ...settings.database, poolSize: 1 } });
     return {
       orm,
       directUrl,
@@ -71,11 +74,12 @@ async function open(url: string, settings: Settings, embedded?: EmbeddedDatabase
   }
 }
 
-export async function openDatabase(settings: Settings): Promise<CommandDatabase> {
+export async function openDatabase(settings: DatabaseCommandSettings): Promise<CommandDatabase> {
   // Text whatever LOG_FORMAT says: a command's log is read by the person who typed it, beside its output.
-  configureLogger({ level: settings.logLevel, format: 'text' });
-  if (settings.databaseUrl) return open(settings.databaseUrl, settings, undefined, settings.databaseDirectUrl);
-  const dataDir = usableDataDir(path.join(settings.dataDir, 'postgres'), settings.dataDirExplicit);
+  configureLogger({ level: settings.logging.level, format: 'text' });
+  const { url, directUrl, dataDir: root, dataDirExplicit } = settings.database;
+  if (url) return open(url, settings, undefined, directUrl);
+  const dataDir = usableDataDir(path.join(root, 'postgres'), dataDirExplicit);
   const running = runningEmbeddedUrl(dataDir);
   if (running) return open(running, settings);
   let embedded: EmbeddedDatabase;
@@ -102,7 +106,7 @@ export async function requireMigrated(orm: MikroORM): Promise<void> {
 }
 
 /** Opens the database, runs `work`, and closes it whatever happens. */
-export async function withDatabaseFor<T>(settings: Settings, work: (db: CommandDatabase) => Promise<T>): Promise<T> {
+export async function withDatabaseFor<T>(settings: DatabaseCommandSettings, work: (db: CommandDatabase) => Promise<T>): Promise<T> {
   const db = await openDatabase(settings);
   try {
     return await work(db);

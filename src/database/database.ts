@@ -80,23 +80,23 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 }
 
 /** Applies pending migrations under the migrations' lock, on the direct URL; returns the names applied. */
-export async function migrateDatabase(directUrl: string, settings: Pick<Settings, 'logLevel' | 'djangoDatabase'>): Promise<string[]> {
+export async function migrateDatabase(directUrl: string, settings: Pick<Settings, 'database' | 'logging'>): Promise<string[]> {
   return withAdvisoryLock(directUrl, LOCK_KEYS.migrate, 'migrations', async () => {
-    const orm = await initOrm(directUrl, { poolSize: 1, debug: settings.logLevel === 'debug' });
+    const orm = await initOrm(directUrl, { poolSize: 1, debug: settings.logging.level === 'debug' });
     try {
-      return await migrate(orm, { djangoDatabase: settings.djangoDatabase });
+      return await migrate(orm, { djangoDatabase: settings.database.django });
     } finally {
       await orm.close();
     }
   });
 }
 
-export async function prepareDatabase(settings: Settings): Promise<PreparedDatabase> {
+export async function prepareDatabase(settings: Pick<Settings, 'database' | 'logging'>): Promise<PreparedDatabase> {
   let embedded: EmbeddedDatabase | undefined;
-  let url = settings.databaseUrl;
-  let directUrl = settings.databaseDirectUrl ?? url;
+  let url = settings.database.url;
+  let directUrl = settings.database.directUrl ?? url;
   if (!url) {
-    const dataDir = usableDataDir(path.join(settings.dataDir, 'postgres'), settings.dataDirExplicit);
+    const dataDir = usableDataDir(path.join(settings.database.dataDir, 'postgres'), settings.database.dataDirExplicit);
     embedded = await startEmbeddedPostgres({ dataDir, restart: true });
     url = directUrl = withDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
   }
@@ -110,6 +110,6 @@ export async function prepareDatabase(settings: Settings): Promise<PreparedDatab
   }
 }
 
-export function connect(url: string, settings: Pick<Settings, 'dbPoolSize' | 'logLevel' | 'databasePooler'>): Promise<MikroORM> {
-  return initOrm(url, { poolSize: settings.dbPoolSize, debug: settings.logLevel === 'debug', pooler: settings.databasePooler });
+export function connect(url: string, settings: Pick<Settings, 'database' | 'logging'>): Promise<MikroORM> {
+  return initOrm(url, { poolSize: settings.database.poolSize, debug: settings.logging.level === 'debug', pooler: settings.database.pooler });
 }

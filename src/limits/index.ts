@@ -14,10 +14,10 @@
  * | one password-checking field | once the operation is chosen | password-fields.ts                      |
  */
 import type { ValidationRule } from 'graphql';
-import type { Settings } from '../settings';
+import type { OperationLimits } from '../settings';
 import { noIntrospectionRule } from './introspection';
 
 /** The validation rules a document must pass beyond graphql-js's own. */
-export function documentRules(settings: Pick<Settings, 'introspection' | 'introspectionExplicit'>): ValidationRule[] {
-  return settings.introspection ? [] : [noIntrospectionRule(settings)];
+export function documentRules(limits: Pick<OperationLimits, 'introspection' | 'introspectionExplicit'>): ValidationRule[] {
+  return limits.introspection ? [] : [noIntrospectionRule(limits)];
 }

@@ -4,14 +4,14 @@
  * which is neither their business nor this server's setting, so Apollo is left open and this rule refuses.
  */
 import { GraphQLError, type ValidationRule } from 'graphql';
-import type { Settings } from '../settings';
+import type { OperationLimits } from '../settings';
 
-export function introspectionRefusal(settings: Pick<Settings, 'introspectionExplicit'>): string {
+export function introspectionRefusal(settings: Pick<OperationLimits, 'introspectionExplicit'>): string {
   const why = settings.introspectionExplicit ? 'INTROSPECTION=false is set' : 'it is off by default with NODE_ENV=production';
   return `GraphQL introspection is off on this server (${why}); set INTROSPECTION=true to allow it.`;
 }
 
-export function noIntrospectionRule(settings: Pick<Settings, 'introspectionExplicit'>): ValidationRule {
+export function noIntrospectionRule(settings: Pick<OperationLimits, 'introspectionExplicit'>): ValidationRule {
   const message = introspectionRefusal(settings);
   return (context) => ({
     Field(node) {

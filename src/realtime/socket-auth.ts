@@ -10,10 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { authenticate, type Authenticated } from '../authentication';
+import { authenticate, type Authenticated, type AuthenticationSettings } from '../authentication';
 import type { Presenter } from '../authtoken/token-store';
 import { LoginToken } from '../authtoken/login-token.entity';
-import type { Settings } from '../settings';
 import type { SocketCredential } from './socket-registry';
 
 export interface SocketAuthentication {
@@ -36,7 +35,7 @@ function credentialOf({ user, token }: Authenticated): SocketCredential {
 /** Null for anonymous, the credential for a valid token, AuthenticationFailed (DRF's messages) otherwise. */
 export async function authenticateSocket(
   orm: MikroORM,
-  settings: Settings,
+  settings: AuthenticationSettings,
   authorization: string | undefined,
   em?: EntityManager,
   presenter: Presenter = {},

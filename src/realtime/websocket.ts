@@ -122,11 +122,11 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
-    maxPayload: settings.wsMaxMessageBytes,
+    maxPayload: settings.sockets.maxMessageBytes,
     verifyClient: (_info, done) => {
       if (stopping) return done(false, 503, 'The server is shutting down.', { 'Retry-After': '1' });
-      if (wss.clients.size >= settings.wsMaxSockets) {
-        return done(false, 503, `Too many WebSocket connections (at most ${settings.wsMaxSockets} per process).`, { 'Retry-After': '1' });
+      if (wss.clients.size >= settings.sockets.maxSockets) {
+        return done(false, 503, `Too many WebSocket connections (at most ${settings.sockets.maxSockets} per process).`, { 'Retry-After': '1' });
       }
       done(true);
     },
@@ -174,7 +174,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       schema,
       execute: (args: ExecutionArgs) => settled(() => execute(args)),
       subscribe: (args: ExecutionArgs) => settled(() => subscribe(args)),
-      connectionInitWaitTimeout: settings.wsInitTimeoutMs,
+      connectionInitWaitTimeout: settings.sockets.initTimeoutMs,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         if (stopping) {
@@ -216,8 +216,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       onSubscribe: async (ctx, id, payload) => {
         if (stopping) return [new ServiceUnavailable('The server is shutting down. Reconnect and try again.')];
         // graphql-ws has already counted this operation in.
-        if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
-          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.wsMaxSubscriptions}).`)];
+        if (Object.keys(ctx.subscriptions).length > settings.sockets.maxSubscriptions) {
+          return [new TooManyOperations(`Too many operations at once on this socket (at most ${settings.sockets.maxSubscriptions}).`)];
         }
         // The pipeline's steps, as over HTTP (src/operations/pipeline.ts): the document, then the operation.
         const prepared = pipeline.prepare(payload.query);
@@ -288,7 +288,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       },
     },
     wss,
-    settings.wsKeepAliveMs,
+    settings.sockets.keepAliveMs,
   );
 
   return {

@@ -14,7 +14,7 @@ import { Throttled } from '../errors';
 export const PASSWORD_SCOPE = 'password';
 
 export async function spendPasswordWork({ em, settings, ip }: Pick<Context, 'em' | 'settings' | 'ip'>): Promise<void> {
-  const rate = settings.passwordRate;
+  const rate = settings.throttles.passwordRate;
   if (!rate) return;
   const [row] = await em
     .getConnection()

@@ -18,6 +18,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Throttled, ValidationError } from '../errors';
+import type { DatabaseSettings, Settings } from '../settings';
 import { checkPassword, hashPassword, type PasswordPolicy } from './passwords';
 
 export const BAD_CREDENTIALS = 'Unable to log in with provided credentials.';
@@ -33,14 +34,12 @@ export interface LoginThrottle {
 }
 
 /** The throttle of a request's login attempts, from its client address and the settings. */
-export function loginThrottle({ ip, settings }: { ip: string; settings: { loginFailureLimit: number; loginFailureWindow: number } }): LoginThrottle {
-  return { ip, limit: settings.loginFailureLimit, windowSeconds: settings.loginFailureWindow };
+export function loginThrottle({ ip, settings }: { ip: string; settings: Pick<Settings, 'throttles'> }): LoginThrottle {
+  return { ip, limit: settings.throttles.loginFailureLimit, windowSeconds: settings.throttles.loginFailureWindow };
 }
 
-/** The settings the check depends on (a Settings object has them all). */
-export interface CredentialSettings extends PasswordPolicy {
-  djangoDatabase: boolean;
-}
+/** The settings the check depends on: how passwords are stored, and how usernames match (DJANGO_DATABASE). */
+export type CredentialSettings = { passwords: PasswordPolicy; database: Pick<DatabaseSettings, 'django'> };
 
 export interface CheckOptions {
   /**
@@ -95,13 +94,13 @@ export async function checkCredentials(
                     extract(epoch from min(at) + make_interval(secs => ?) - now())::float as wait
                from authtoken_login_failure
               where ident = ? and at > now() - make_interval(secs => ?)) f
-       left join auth_user u on ${reauthenticating ? 'u.id = ?' : usernameMatches(settings.djangoDatabase)}`,
+       left join auth_user u on ${reauthenticating ? 'u.id = ?' : usernameMatches(settings.database.django)}`,
     [windowSeconds, ident, windowSeconds, reauthenticating ? options.currentUserId : username],
   );
   if (throttle && throttle.limit > 0 && row.failures >= throttle.limit) throw new Throttled(row.wait ?? windowSeconds);
 
   // No user: checkPassword meets no usable hash and runs the configured hasher's dummy work instead.
-  const check = await checkPassword(password, row.password, settings);
+  const check = await checkPassword(password, row.password, settings.passwords);
   if (!row.id || !check.valid || !row.is_active) {
     if (throttle && throttle.limit > 0) {
       // Old rows go with each new failure, so the table holds at most one window of failures.
@@ -121,7 +120,7 @@ export async function checkCredentials(
     // Only over the hash just checked: a password changed meanwhile (by either app) is left alone.
     await connection.execute(
       'update auth_user set last_login = now(), password = case when password = ? then ? else password end where id = ?',
-      [row.password, await hashPassword(password, settings), row.id],
+      [row.password, await hashPassword(password, settings.passwords), row.id],
     );
   } else {
     await connection.execute('update auth_user set last_login = now() where id = ?', [row.id]);

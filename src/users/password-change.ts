@@ -40,7 +40,7 @@ export async function changePassword(
     if (!(error instanceof ValidationError)) throw error;
     throw new ValidationError(`currentPassword: ${WRONG_CURRENT_PASSWORD}`, 'currentPassword');
   }
-  const hash = await hashPassword(change.newPassword, settings);
+  const hash = await hashPassword(change.newPassword, settings.passwords);
   await setPasswordHash(em, user.id, hash, change.revokeOtherTokens ? auth : undefined, change.revokeOtherTokens);
   return true;
 }

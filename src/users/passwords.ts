@@ -4,7 +4,7 @@
  * are Django's (src/users/hashers); which one new passwords get comes from the settings (PASSWORD_HASHER,
  * BCRYPT_ROUNDS, PBKDF2_ITERATIONS), so a database written here works in a Django app and back.
  *
- * Every function takes those settings (a Settings object has them), never a bare bcrypt cost: a cost alone
+ * Every function takes those settings (`settings.passwords`), never a bare bcrypt cost: a cost alone
  * would ignore PASSWORD_HASHER. Tests and benchmarks that want the default format at a given cost say so
  * with `bcryptSha256Policy(rounds)`.
  */

@@ -13,7 +13,7 @@ export class UserResolver {
   @ChecksPassword()
   @Mutation(() => User, { description: 'Creates an account (and its token). Public.' })
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() { em, settings }: Context): Promise<User> {
-    return createUser(em, input, settings);
+    return createUser(em, input, settings.passwords);
   }
 
   @Scope(NO_ACCESS_TOKENS)
