@@ -18,7 +18,6 @@
  * Environment: BENCH_USERS (default 100000), BENCH_ITERATIONS (default 200), BCRYPT_ROUNDS (default 4),
  * DATABASE_URL (use that server instead of an embedded one).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +30,7 @@ import { ensureTokens } from '../src/authtoken/token-store';
 import { bcryptSha256Policy, hashPassword } from '../src/users/passwords';
 import { createUser } from '../src/users/user.service';
 import { projectRoot } from '../src/paths';
+import { startProcess, type Started } from './processes';
 
 const USERS = positive('BENCH_USERS', 100_000);
 const ITERATIONS = positive('BENCH_ITERATIONS', 200);
@@ -129,43 +129,16 @@ async function seed(url: string): Promise<string> {
   }
 }
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-function startServer(databaseUrl: string): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: 'production',
-      WEB_CONCURRENCY: '1',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BCRYPT_ROUNDS: String(ROUNDS),
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/ready at (http:\/\/\S+\/graphql)/);
-      if (match) resolve({ url: match[1], child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`The server exited (code ${code}) before it was ready:\n${output}`)));
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+/** The server under measurement, through the one process harness. */
+function startServer(databaseUrl: string): Promise<Started> {
+  return startProcess([path.join(root, 'dist', 'src', 'server.js')], {
+    DATABASE_URL: databaseUrl,
+    NODE_ENV: 'production',
+    WEB_CONCURRENCY: '1',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BCRYPT_ROUNDS: String(ROUNDS),
+    LOG_LEVEL: 'info',
   });
 }
 
@@ -184,11 +157,11 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   console.log(`Admin API benchmark: ${USERS} users and tokens, ${ITERATIONS} requests per operation, bcrypt cost ${ROUNDS}`);
   const database = await createDatabase();
-  let server: Server | undefined;
+  let server: Started | undefined;
   try {
     const key = await seed(database.url);
     server = await startServer(database.url);
-    const endpoint = server.url;
+    const endpoint = `${server.baseUrl}/graphql`;
 
     async function call(query: string, variables?: Record<string, unknown>): Promise<any> {
       const response = await fetch(endpoint, {
@@ -290,7 +263,7 @@ async function main(): Promise<void> {
     // Other work on the machine inflates every figure; the load average says how busy it was.
     console.log(`Load average (1, 5, 15 min) at the end: ${load}`);
   } finally {
-    if (server) await stopServer(server.child);
+    if (server) await server.stop();
     await database.drop();
   }
 }

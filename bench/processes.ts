@@ -1,60 +1,29 @@
 /**
- * Starting and stopping the processes under test, as a user would (`node dist/src/server.js`), and reading
- * their memory from /proc.
+ * The bench's processes under test, started as a user would (`node dist/src/server.js`) through the one
+ * process harness, and their memory and CPU read from /proc.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { embeddedPassword, embeddedUrl } from '../src/database/embedded';
+import { startNodeProcess } from '../test/server-process';
 
 export interface Started {
   child: ChildProcess;
   baseUrl: string;
-  /** Everything the process printed, for the error message when it dies. */
-  output: string[];
   /** The embedded PostgreSQL's port and data directory, from the server's start-up line. */
   embedded?: { port: number; dataDir: string };
   stop(): Promise<number | null>;
 }
 
-const READY = /ready at (http:\/\/[^\s/]+)\/graphql/;
-// [^\s"]: the path ends at the closing quote in a JSON log line.
-const EMBEDDED = /embedded PostgreSQL on 127\.0\.0\.1:(\d+), data in ([^\s"]+)/;
-
-/** Spawns `node <args>` and resolves once it prints its "ready at" line. */
-export function startProcess(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<Started> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  let embedded: Started['embedded'];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} was not ready after ${timeoutMs / 1000} s:\n${output.join('')}`));
-    }, timeoutMs);
-    const watch = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output.push(text);
-      if (output.length > 500) output.shift();
-      const database = text.match(EMBEDDED);
-      if (database) embedded = { port: Number(database[1]), dataDir: database[2] };
-      const ready = text.match(READY);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ child, baseUrl: ready[1].replace('localhost', '127.0.0.1'), output, embedded, stop });
-      }
-    };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with code ${code} before it was ready:\n${output.join('')}`));
-    });
-  });
+/**
+ * Starts `node <args>` through the one process harness (test/server-process.ts), on the bench's own
+ * environment plus `env`, and resolves once it prints its "ready at" line.
+ */
+export async function startProcess(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<Started> {
+  const started = startNodeProcess({ args, env: { ...process.env, ...env }, timeoutMs });
+  const baseUrl = await started.ready;
+  return { child: started.child, baseUrl, embedded: started.embedded(), stop: async () => (await started.kill()).code };
 }
 
 /** The postgres:// URL of the database an embedded server started, from the files in its data directory. */

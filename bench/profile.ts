@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { runLoad } from './load';
 import { startProcess } from './processes';
 import { summarise } from './profile-summary';

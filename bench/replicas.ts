@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { freePort } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { round, runSlice, type Request } from './load';
 import { pgbouncerUnavailable, startPgBouncer, type PgBouncer } from './pgbouncer';
 import { serverCpuMs, startProcess, type Started } from './processes';

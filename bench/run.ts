@@ -33,7 +33,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
-import { freePort } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/database';
 import { loadSettings } from '../src/settings';
 import { measureHashBound, type HashBound } from './hash-bound';

@@ -22,7 +22,7 @@ import { OperationPipeline } from './operations/pipeline';
 import { carryPrepared, pipelineDocumentStore, pipelineMiddleware, pipelinePlugin } from './operations/http';
 import type { Settings } from './settings';
 import { webRoutes } from './web';
-import { createLivePubSub } from './products/product-events';
+import { createLivePubSub } from './realtime/live-events';
 import { LiveHub } from './realtime/hub';
 import { attachWebSocket, type WebSocketEndpoint } from './realtime/websocket';
 import { scopeRule } from './access/scope-rule';

@@ -20,7 +20,7 @@ import { AuthenticationFailed, INVALID_TOKEN, Throttled, TokenExpired, USER_INAC
 import type { Settings } from './settings';
 import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
-import { lookupToken, type AuthToken, type DrfTokenRow, type LoginTokenRow, type Presenter, type TokenUse, type UserRow } from './authtoken/token-store';
+import { lookupToken, TokenKind, type AuthToken, type DrfTokenRow, type LoginTokenRow, type Presenter, type TokenUse, type UserRow } from './authtoken/token-store';
 import { User } from './users/user.entity';
 
 export interface Authenticated {
@@ -80,14 +80,14 @@ export async function authenticate(
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
   const policy = settings.loginTokens;
   const found = await lookupToken(em, parsed.key, policy, presenter);
-  if (found.kind === 'unknown') throw new AuthenticationFailed(INVALID_TOKEN);
-  if (found.kind === 'expired') throw new TokenExpired();
+  if (found.found === 'none') throw new AuthenticationFailed(INVALID_TOKEN);
+  if (found.found === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
   if (!found.row.is_active) throw new AuthenticationFailed(USER_INACTIVE);
-  if (found.kind === 'login' && found.row.throttle_wait !== null) throw new Throttled(found.row.throttle_wait);
+  if (found.kind === TokenKind.LOGIN && found.row.throttle_wait !== null) throw new Throttled(found.row.throttle_wait);
   const target = requestEm();
   const user = managedUser(target, found.row);
-  return found.kind === 'drf'
+  return found.kind === TokenKind.AUTHTOKEN
     ? withLazyToken(user, () => drfToken(target, found.row, user), null, null)
     : withLazyToken(user, () => loginToken(target, found.row, user), found.write, found.row.login_scopes);
 }

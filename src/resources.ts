@@ -1,6 +1,8 @@
 /**
- * Every resource of the API, in one list: its entities (for MikroORM) and its resolvers (for the schema).
- * Adding a resource adds its entity and its resolver here; src/database/orm.ts and src/schema.ts read these.
+ * Every resource of the API, in one list: its entities (for MikroORM), its resolvers (for the schema) and
+ * its live events (for subscriptions: src/realtime/live-events.ts). Adding a resource adds its entity, its
+ * resolver and any event it publishes here; src/database/orm.ts, src/schema.ts and src/realtime/hub.ts read
+ * these.
  */
 import { User } from './users/user.entity';
 import { UserResolver } from './users/user.resolver';
@@ -11,8 +13,12 @@ import { Product } from './products/product.entity';
 import { ProductResolver } from './products/product.resolver';
 import { AdminResolver } from './admin/admin.resolver';
 import { ProductEventResolver } from './products/product-events.resolver';
+import { productChanged } from './products/product-events';
 import { AccessResolver } from './access/access.resolver';
+import type { LiveEvent } from './realtime/live-events';
 
 export const entities = [User, Token, LoginToken, Product];
 
 export const resolvers = [UserResolver, TokenResolver, LoginTokenFieldResolver, ProductResolver, ProductEventResolver, AdminResolver, AccessResolver] as const;
+
+export const liveEvents: readonly LiveEvent[] = [productChanged];

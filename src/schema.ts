@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { authChecker } from './auth-checker';
 import { resolvers } from './resources';
-import { createLivePubSub, type LivePubSub } from './products/product-events';
+import { createLivePubSub, type LivePubSub } from './realtime/live-events';
 
 // Every @ObjectType of the API is declared with simpleResolvers: its fields are plain properties, read by
 // graphql-js's default resolver. Without it type-graphql wraps each field in a resolver of its own, 200

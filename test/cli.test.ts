@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createTestDatabase, makeUser, tokenOf } from './utils';
+import { CLI, runNodeProcess, SERVER, startNodeProcess, type NodeProcess, type Run } from './server-process';
 import { initOrm } from '../src/database/orm';
 import { createUserToken, UnknownUser } from '../src/authtoken/create-user-token';
 import { ensureTokens } from '../src/authtoken/token-store';
@@ -14,14 +15,13 @@ import { createSuperuser } from '../src/commands/createsuperuser';
 import { bcryptSha256Policy } from '../src/users/passwords';
 import { commands, main } from '../src/commands';
 import { runningEmbeddedUrl } from '../src/commands/database';
+import { embeddedUrl, readPostmasterPid } from '../src/database/embedded';
 import { ValidationError } from '../src/errors';
 import { migrationsList } from '../src/migrations';
 
 /** What `migrate` prints on an empty database: every migration, in order, by name. */
 const APPLIED_LINES = migrationsList.map(({ name }) => `Applied ${name}`);
 
-const root = path.resolve(__dirname, '..');
-const cli = path.join(root, 'dist', 'src', 'cli.js');
 
 let databaseUrl: string;
 let orm: MikroORM;
@@ -41,24 +41,9 @@ function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, BCRYPT_ROUNDS: '4', LOG_LEVEL: 'error', ...extra };
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `node dist/src/cli.js <args>` as a real process, stdin closed (not a terminal). */
 function manage(args: string[], extra: Record<string, string> = { DATABASE_URL: '' }): Promise<Run> {
-  const env = baseEnv(extra.DATABASE_URL === '' ? { ...extra, DATABASE_URL: databaseUrl } : extra);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNodeProcess([CLI, ...args], baseEnv(extra.DATABASE_URL === '' ? { ...extra, DATABASE_URL: databaseUrl } : extra));
 }
 
 /** Runs a command in-process through main(), with captured streams. */
@@ -152,16 +137,23 @@ describe('the functions behind the commands', () => {
     ).rejects.toThrow('username: A user with that username already exists.');
   });
 
-  it('runningEmbeddedUrl ignores a missing or stale postmaster.pid', () => {
+  it('runningEmbeddedUrl ignores a missing, damaged or stale postmaster.pid, and a pid that is no postgres', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-pid-'));
     try {
+      fs.writeFileSync(`${dir}.password`, 'p@ss word\n');
+      expect(runningEmbeddedUrl(dir)).toBeUndefined();
+      fs.writeFileSync(path.join(dir, 'postmaster.pid'), '');
+      expect(readPostmasterPid(dir)).toEqual({ pid: NaN, port: NaN });
       expect(runningEmbeddedUrl(dir)).toBeUndefined();
       // A pid that cannot be alive: beyond the kernel's pid_max.
       fs.writeFileSync(path.join(dir, 'postmaster.pid'), `99999999\n${dir}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
+      expect(readPostmasterPid(dir)).toEqual({ pid: 99999999, port: 5432 });
       expect(runningEmbeddedUrl(dir)).toBeUndefined();
+      // Alive, but not a postgres (this test's own process): a pid recycled since postgres died.
       fs.writeFileSync(path.join(dir, 'postmaster.pid'), `${process.pid}\n${dir}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
-      fs.writeFileSync(`${dir}.password`, 'p@ss word\n');
-      expect(runningEmbeddedUrl(dir)).toBe('postgres://postgres:p%40ss%20word@127.0.0.1:5432/authtoken');
+      expect(runningEmbeddedUrl(dir)).toBeUndefined();
+      // The running case, with this password in its URL, is the embedded default's test below.
+      expect(embeddedUrl(5432, 'p@ss word', 'authtoken')).toBe('postgres://postgres:p%40ss%20word@127.0.0.1:5432/authtoken');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(`${dir}.password`, { force: true });
@@ -238,20 +230,20 @@ describe('argument handling (in-process)', () => {
   });
 });
 
-// A process start costs a second or more on a busy machine, hence the longer timeout.
-describe('the commands as processes (node dist/src/cli.js)', { timeout: 60_000 }, () => {
-  it('create-token prints the existing token', async () => {
-    const user = await makeUser(orm, { username: 'proc-alice' });
-    const run = await manage(['create-token', 'proc-alice']);
-    expect(run).toEqual({ code: 0, stdout: `Generated token ${await tokenOf(orm, user.id)} for user proc-alice\n`, stderr: '' });
-  });
+/** A command in-process on this test's database (or `env`'s): what it prints and its exit code. */
+function command(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return inProcess(args, { DATABASE_URL: databaseUrl, ...env });
+}
 
+// The commands' work, through main() in-process: only what needs a real process (the entry point's exit
+// code and streams, a closed stdin, a terminal, a running server to join) starts one, below and further on.
+describe('the commands on a database (in-process)', () => {
   it('create-token -r and --reset replace the token', async () => {
     const user = await makeUser(orm, { username: 'proc-bob' });
     const first = await tokenOf(orm, user.id);
     for (const flag of ['-r', '--reset']) {
       const before = await tokenOf(orm, user.id);
-      const run = await manage(['create-token', 'proc-bob', flag]);
+      const run = await command(['create-token', 'proc-bob', flag]);
       const after = await tokenOf(orm, user.id);
       expect(after).not.toBe(before);
       expect(run).toEqual({ code: 0, stdout: `Generated token ${after} for user proc-bob\n`, stderr: '' });
@@ -260,14 +252,14 @@ describe('the commands as processes (node dist/src/cli.js)', { timeout: 60_000 }
   });
 
   it('create-token fails for an unknown user, exit 1', async () => {
-    const run = await manage(['create-token', 'proc-ghost']);
+    const run = await command(['create-token', 'proc-ghost']);
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'Cannot create the Token: user proc-ghost does not exist\n' });
   });
 
   it('create-access-token prints a working token once and stores only its digest', async () => {
     const user = await makeUser(orm, { username: 'proc-ci' });
     await makeUser(orm, { username: 'proc-ci2' }); // for the refusals below
-    const run = await manage(['create-access-token', 'proc-ci', '--name', 'GitHub Actions', '--scope', 'products:read', '--scope', 'profile:read', '--days', '7', '--cidr', '10.0.0.0/8', '--rate', '100/minute']);
+    const run = await inProcess(['create-access-token', 'proc-ci', '--name', 'GitHub Actions', '--scope', 'products:read', '--scope', 'profile:read', '--days', '7', '--cidr', '10.0.0.0/8', '--rate', '100/minute'], { DATABASE_URL: databaseUrl });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const [first, second] = run.stdout.trim().split('\n');
@@ -294,19 +286,16 @@ describe('the commands as processes (node dist/src/cli.js)', { timeout: 60_000 }
     [['proc-nobody', '--name', 'x', '--scope', 'products:read'], 'Cannot create the access token: user proc-nobody does not exist'],
   ])('create-access-token %j fails with the API\'s message, exit 1, writing nothing', async (args, message) => {
     const [before] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from authtoken_login_token');
-    const run = await manage(['create-access-token', ...args]);
+    const run = await inProcess(['create-access-token', ...args], { DATABASE_URL: databaseUrl });
     expect(run).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
     const [after] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from authtoken_login_token');
     expect(after.n).toBe(before.n);
   });
 
   it('createsuperuser takes the password from SUPERUSER_PASSWORD or --password', async () => {
-    const fromEnv = await manage(['createsuperuser', '--username', 'proc-root', '--email', 'root@example.com'], {
-      DATABASE_URL: databaseUrl,
-      SUPERUSER_PASSWORD: 'correct horse',
-    });
+    const fromEnv = await command(['createsuperuser', '--username', 'proc-root', '--email', 'root@example.com'], { SUPERUSER_PASSWORD: 'correct horse' });
     expect(fromEnv).toEqual({ code: 0, stdout: 'Superuser proc-root created.\n', stderr: '' });
-    const fromFlag = await manage(['createsuperuser', '--username', 'proc-root2', '--email', 'root2@example.com', '--password', 'battery staple']);
+    const fromFlag = await command(['createsuperuser', '--username', 'proc-root2', '--email', 'root2@example.com', '--password', 'battery staple']);
     expect(fromFlag).toEqual({ code: 0, stdout: 'Superuser proc-root2 created.\n', stderr: '' });
     const [row] = await orm.em
       .getConnection()
@@ -324,39 +313,37 @@ describe('the commands as processes (node dist/src/cli.js)', { timeout: 60_000 }
   for (const [name, args, stderr] of refused) {
     it(`createsuperuser refuses ${name}, exit 1`, async () => {
       // One case as a process (a real, closed stdin); the rest in-process, as they only differ in messages.
-      const run = name.startsWith('no password')
-        ? await manage(['createsuperuser', ...args])
-        : await inProcess(['createsuperuser', ...args], { DATABASE_URL: databaseUrl });
+      const run = name.startsWith('no password') ? await manage(['createsuperuser', ...args]) : await command(['createsuperuser', ...args]);
       expect(run).toEqual({ code: 1, stdout: '', stderr });
     });
   }
 
   it('ensure-tokens says how many it created, then none', async () => {
     await orm.em.getConnection().execute(`insert into auth_user (username, email, password) values ('proc-raw-1', 'p1@example.com', 'x'), ('proc-raw-2', 'p2@example.com', 'x')`);
-    const first = await manage(['ensure-tokens']);
+    const first = await command(['ensure-tokens']);
     expect(first).toEqual({ code: 0, stdout: 'Created 2 tokens.\n', stderr: '' });
     expect(await keyOf('proc-raw-1')).toMatch(/^[0-9a-f]{40}$/);
-    const second = await manage(['ensure-tokens']);
+    const second = await command(['ensure-tokens']);
     expect(second).toEqual({ code: 0, stdout: 'Created 0 tokens.\n', stderr: '' });
   });
 
   it('migrate on an up-to-date database says so', async () => {
-    expect(await manage(['migrate'])).toEqual({ code: 0, stdout: 'No migrations to apply.\n', stderr: '' });
+    expect(await command(['migrate'])).toEqual({ code: 0, stdout: 'No migrations to apply.\n', stderr: '' });
   });
 
   it('migrate creates a missing database and names each migration; other commands refuse it until then', async () => {
     const fresh = new URL(databaseUrl);
     fresh.pathname = `/${fresh.pathname.slice(1)}_fresh`;
     const env = { DATABASE_URL: fresh.toString() };
-    const early = await manage(['create-token', 'anyone'], env);
+    const early = await command(['create-token', 'anyone'], env);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/^The database has \d+ unapplied migrations\. Run `npm run manage -- migrate` \(or start the server\) first\.\n$/);
-    const run = await manage(['migrate'], env);
+    const run = await command(['migrate'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       APPLIED_LINES.map((line) => `${line}\n`).join(''),
     );
-    expect(await manage(['create-token', 'anyone'], env)).toMatchObject({ code: 1, stderr: 'Cannot create the Token: user anyone does not exist\n' });
+    expect(await command(['create-token', 'anyone'], env)).toMatchObject({ code: 1, stderr: 'Cannot create the Token: user anyone does not exist\n' });
     const admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
     await admin.query(`drop database "${fresh.pathname.slice(1)}" with (force)`);
@@ -364,10 +351,19 @@ describe('the commands as processes (node dist/src/cli.js)', { timeout: 60_000 }
   });
 
   it('fails clearly when the database cannot be reached, exit 1', async () => {
-    const run = await manage(['ensure-tokens'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
+    const run = await command(['ensure-tokens'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^Cannot use the database at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none: /m);
     expect(run.stderr).not.toContain('secret');
+  });
+});
+
+// A process start costs a second or more on a busy machine, hence the longer timeout.
+describe('the command line as a process (node dist/src/cli.js)', { timeout: 60_000 }, () => {
+  it('create-token prints the existing token, exit 0', async () => {
+    const user = await makeUser(orm, { username: 'proc-alice' });
+    const run = await manage(['create-token', 'proc-alice']);
+    expect(run).toEqual({ code: 0, stdout: `Generated token ${await tokenOf(orm, user.id)} for user proc-alice\n`, stderr: '' });
   });
 
   it('prints the command list for --help, and exits 2 with it on stderr without a command', async () => {
@@ -409,7 +405,7 @@ describe.skipIf(!python)('createsuperuser at a terminal', { timeout: 60_000 }, (
   function atTerminal(answers: string[], username: string): Run {
     const result = spawnSync(
       'python3',
-      ['-c', TYPE_AT_PROMPTS, answers.join('|'), process.execPath, cli, 'createsuperuser', '--username', username, '--email', `${username}@example.com`],
+      ['-c', TYPE_AT_PROMPTS, answers.join('|'), process.execPath, CLI, 'createsuperuser', '--username', username, '--email', `${username}@example.com`],
       { env: baseEnv({ DATABASE_URL: databaseUrl }), encoding: 'utf8', timeout: 50_000 },
     );
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -435,7 +431,7 @@ describe.skipIf(!python)('createsuperuser at a terminal', { timeout: 60_000 }, (
 
 describe('the embedded default', () => {
   let dataDir: string;
-  let server: ReturnType<typeof spawn> | undefined;
+  let server: NodeProcess | undefined;
 
   beforeAll(() => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'authtoken-cli-'));
@@ -444,11 +440,7 @@ describe('the embedded default', () => {
     dataDir = path.join(tmp, 'data');
   });
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.kill();
     fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 
@@ -462,21 +454,8 @@ describe('the embedded default', () => {
       // The command stopped the postgres it started.
       expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
-      server = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
-        env: { ...env, PORT: '0', WEB_CONCURRENCY: '1', LOG_LEVEL: 'info', NODE_ENV: 'test' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const endpoint = await new Promise<string>((resolve, reject) => {
-        let log = '';
-        const watch = (chunk: Buffer) => {
-          log += chunk.toString();
-          const match = log.match(/ready at (http:\/\/\S+\/graphql)/);
-          if (match) resolve(match[1]);
-        };
-        server!.stdout!.on('data', watch);
-        server!.stderr!.on('data', watch);
-        server!.once('exit', (code) => reject(new Error(`server exited with ${code}: ${log}`)));
-      });
+      server = startNodeProcess({ args: [SERVER], env: { ...env, PORT: '0', WEB_CONCURRENCY: '1', LOG_LEVEL: 'info', NODE_ENV: 'test' } });
+      const endpoint = `${await server.ready}/graphql`;
 
       const created = await manage(['createsuperuser', '--username', 'embedded-root', '--email', 'e@example.com'], {
         ...env,

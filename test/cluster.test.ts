@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { freePort } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { initOrm } from '../src/database/orm';
 import { backoffDelay } from '../src/cluster';
 import { alive, postmasterPid, startServerProcess } from './server-process';

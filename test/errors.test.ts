@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeUser, startTestServer, testSettings, tokenOf, type TestServer } from './utils';
 import { createApp, type App } from '../src/app';
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { initOrm, migrate } from '../src/database/orm';
 
 const PRODUCTS = '{ products { total } }';

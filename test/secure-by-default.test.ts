@@ -1,7 +1,8 @@
 /**
  * Secure by default: every root field must refuse an anonymous caller (401 UNAUTHENTICATED), except the ones
  * declared public below. Forgetting @Authorized() on a new field fails this test, whatever the field does:
- * each root field of the real schema is called anonymously over HTTP with made-up arguments of the right types.
+ * each query and mutation of the real schema is called anonymously over HTTP, and each subscription over an
+ * anonymous WebSocket, with made-up arguments of the right types.
  * And every protected root field (subscriptions too) declares what an access token needs to use it
  * (`@Scope(...)`, src/access/scope.ts): forgetting it fails here too.
  */
@@ -22,10 +23,15 @@ import {
 } from 'graphql';
 import { startTestServer, type TestServer } from './utils';
 import { scopeOf } from '../src/access/scope';
+import { openSocket, subscribe } from './ws-client';
 
 /** The root fields anyone may call. Adding to this list is a decision: say why beside the field. */
 // accessScopes: the list of scopes a token can be given, as the schema itself shows them.
 const PUBLIC_FIELDS = new Set(['register', 'obtainAuthToken', 'login', 'accessScopes']);
+
+const UNAUTHENTICATED = 'Authentication credentials were not provided.';
+// An unprotected subscription answers nothing until an event: one that gave no error by then was let in.
+const SUBSCRIPTION_WAIT_MS = 3000;
 
 /** A literal of the input type: every required field filled, nothing optional. */
 function literal(type: GraphQLInputType): string {
@@ -76,7 +82,7 @@ describe('every root field refuses anonymous callers unless declared public', ()
         const response = await server.graphql(`${operation} { ${call(field)} }`);
         checked += 1;
         const error = response.body.errors?.[0];
-        const refused = response.status === 401 && error?.extensions?.code === 'UNAUTHENTICATED' && error.message === 'Authentication credentials were not provided.';
+        const refused = response.status === 401 && error?.extensions?.code === 'UNAUTHENTICATED' && error.message === UNAUTHENTICATED;
         if (!refused) answered.push(`${operation} ${field.name}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
       }
     }
@@ -104,6 +110,32 @@ describe('every root field refuses anonymous callers unless declared public', ()
     // The subscription is covered: productChanged declares products:read.
     expect(scopeOf(server.app.schema.getSubscriptionType()!.getFields().productChanged)).toBe('products:read');
     expect(declared).toBeGreaterThan(20);
+  });
+
+  it('covers every subscription of the schema, over an anonymous WebSocket', async () => {
+    const type = server.app.schema.getSubscriptionType();
+    const fields = type ? Object.values(type.getFields()).filter((field) => !PUBLIC_FIELDS.has(field.name)) : [];
+    // Not vacuous: the schema has subscriptions.
+    expect(fields.length).toBeGreaterThan(0);
+    const socket = openSocket(server.wsUrl);
+    try {
+      await socket.connected;
+      const answered: string[] = [];
+      for (const field of fields) {
+        const subscription = subscribe(socket.client, `subscription { ${call(field)} }`);
+        const outcome = await Promise.race([
+          subscription.failed,
+          new Promise((resolve) => setTimeout(() => resolve('no error: subscribed anonymously'), SUBSCRIPTION_WAIT_MS)),
+        ]);
+        subscription.unsubscribe();
+        const error = Array.isArray(outcome) ? outcome[0] : undefined;
+        const refused = error?.message === UNAUTHENTICATED && error.extensions?.code === 'UNAUTHENTICATED';
+        if (!refused) answered.push(`subscription ${field.name}: ${JSON.stringify(outcome).slice(0, 200)}`);
+      }
+      expect(answered).toEqual([]);
+    } finally {
+      await socket.dispose();
+    }
   });
 
   it('lets the declared public fields through to their own checks', async () => {

@@ -2,18 +2,17 @@
  * The real entry point as a process (`node dist/src/server.js`), observed from outside: its log, its HTTP
  * answers, its exit codes and the PostgreSQL processes it leaves or does not leave behind.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../src/database/embedded';
-import { postmasterPid as runningPostmaster } from './server-process';
+import { freePort } from '../src/processes';
+import { cleanEnv, postmasterPid as runningPostmaster, SERVER as entry, startNodeProcess, type NodeProcess } from './server-process';
 
 const root = path.join(__dirname, '..');
-const entry = path.join(root, 'dist', 'src', 'server.js');
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { id } }';
 const LOGIN = 'mutation ($u: String!, $p: String!) { obtainAuthToken(username: $u, password: $p) { token userId } }';
 // A start costs seconds (loading the app, initdb on the first embedded start); on a loaded 2-core machine
@@ -34,56 +33,25 @@ function ensureBuilt(): void {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing and the build did not produce it`);
 }
 
-interface Running {
-  child: ChildProcess;
-  /** stdout and stderr so far. */
-  log(): string;
-  /** The GraphQL URL the server printed, once it is ready. */
-  ready: Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Running = NodeProcess;
 
 const started: Running[] = [];
 
+/** The server in development mode (its start-up log), `ready` resolving with its GraphQL URL. */
 function startServer(env: Record<string, string>): Running {
-  const base = { ...process.env };
-  // The test run's own settings must not leak into the server under test.
-  for (const name of ['DATABASE_URL', 'DATA_DIR', 'NODE_ENV', 'PORT', 'LOG_LEVEL', 'WEB_CONCURRENCY', 'AUTH_KEYWORD']) delete base[name];
-  const child = spawn(process.execPath, [entry], {
+  const running = startNodeProcess({
+    args: [entry],
     cwd: root,
-    env: { ...base, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', BCRYPT_ROUNDS: '4', WEB_CONCURRENCY: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...cleanEnv(), NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', BCRYPT_ROUNDS: '4', WEB_CONCURRENCY: '1', ...env },
   });
-  let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphQL API ready at (http:\/\/\S+\/graphql)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${signal ?? code}) before it was ready:\n${output}`));
-    });
-  });
-  ready.catch(() => undefined);
-  const running = { child, log: () => output, ready, exited };
+  const graphqlReady = running.ready.then((base) => `${base}/graphql`);
+  graphqlReady.catch(() => undefined);
   started.push(running);
-  return running;
+  return { ...running, ready: graphqlReady };
 }
 
-async function stop(running: Running, signal: NodeJS.Signals = 'SIGTERM') {
-  running.child.kill(signal);
-  return running.exited;
+function stop(running: Running, signal: NodeJS.Signals = 'SIGTERM') {
+  return running.kill(signal);
 }
 
 async function graphql(url: string, query: string, variables?: Record<string, unknown>) {

@@ -3,6 +3,7 @@
  * closes, the revocation that lands while a socket is still authenticating, and expiry.
  */
 import { describe, expect, it } from 'vitest';
+import { TokenKind } from '../src/authtoken/token-kind';
 import { SocketRegistry } from '../src/realtime/socket-registry';
 
 class RecordingSocket {
@@ -12,7 +13,7 @@ class RecordingSocket {
   }
 }
 
-const credential = (id: string, userId: number, expiresAt?: Date) => ({ kind: 'token', id, userId, expiresAt });
+const credential = (id: string, userId: number, expiresAt?: Date) => ({ kind: TokenKind.AUTHTOKEN, id, userId, expiresAt });
 
 describe('SocketRegistry', () => {
   it('closes the sockets of a revoked credential and only those', () => {
@@ -21,7 +22,7 @@ describe('SocketRegistry', () => {
     registry.add(a, credential('d1', 1), Date.now());
     registry.add(b, credential('d1', 1), Date.now());
     registry.add(c, credential('d2', 2), Date.now());
-    expect(registry.revokeCredentials('token', ['d1'])).toBe(2);
+    expect(registry.revokeCredentials(TokenKind.AUTHTOKEN, ['d1'])).toBe(2);
     expect([a.closed?.code, a.closed?.reason, b.closed?.reason, c.closed]).toEqual([4403, 'Invalid token.', 'Invalid token.', null]);
     expect(registry.size).toBe(1);
   });
@@ -30,7 +31,7 @@ describe('SocketRegistry', () => {
     const registry = new SocketRegistry();
     const socket = new RecordingSocket();
     registry.add(socket, credential('same', 1), Date.now());
-    expect(registry.revokeCredentials('knox', ['same'])).toBe(0);
+    expect(registry.revokeCredentials(TokenKind.LOGIN, ['same'])).toBe(0);
     expect(socket.closed).toBeNull();
   });
 
@@ -38,7 +39,7 @@ describe('SocketRegistry', () => {
     const registry = new SocketRegistry();
     const [a, b] = [new RecordingSocket(), new RecordingSocket()];
     registry.add(a, credential('d1', 7), Date.now());
-    registry.add(b, { kind: 'knox', id: 'x', userId: 7 }, Date.now());
+    registry.add(b, { kind: TokenKind.LOGIN, id: 'x', userId: 7 }, Date.now());
     expect(registry.revokeUsers([7])).toBe(2);
     expect([a.closed?.reason, b.closed?.reason]).toEqual(['User inactive or deleted.', 'User inactive or deleted.']);
   });
@@ -46,7 +47,7 @@ describe('SocketRegistry', () => {
   it('refuses a socket whose credential was revoked after its authentication began', () => {
     const registry = new SocketRegistry();
     const since = Date.now();
-    registry.revokeCredentials('token', ['late']);
+    registry.revokeCredentials(TokenKind.AUTHTOKEN, ['late']);
     const socket = new RecordingSocket();
     expect(registry.add(socket, credential('late', 3), since)).toBe(false);
     expect(socket.closed).toMatchObject({ code: 4403, reason: 'Invalid token.' });
@@ -80,7 +81,7 @@ describe('SocketRegistry', () => {
     const removed = new RecordingSocket();
     registry.add(removed, credential('kept', 6), Date.now());
     registry.remove(removed);
-    expect(registry.revokeCredentials('token', ['kept'])).toBe(0);
+    expect(registry.revokeCredentials(TokenKind.AUTHTOKEN, ['kept'])).toBe(0);
     expect(removed.closed).toBeNull();
   });
 });

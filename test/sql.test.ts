@@ -39,6 +39,17 @@ describe('the hot-path SQL helpers', () => {
     expect(await queryRows(orm.em, 'select 7 as n')).toEqual([{ n: 7 }]);
   });
 
+  it('refuses a write, before it reaches the database: writes belong to the ORM or em.execute', async () => {
+    await orm.em.getConnection().execute('create table if not exists sql_rule (n int)');
+    for (const text of ['insert into sql_rule values ($1)', 'with d as (delete from sql_rule returning 1) select 1', '  update sql_rule set n = $1']) {
+      await expect(queryRows(orm.em, text, [1])).rejects.toThrow('runs reads only');
+    }
+    await expect(queryEach(orm.em, [['select 1'], ['delete from sql_rule']])).rejects.toThrow('runs reads only');
+    const [{ count }] = await orm.em.getConnection().execute<{ count: number }[]>('select count(*)::int as count from sql_rule');
+    expect(count).toBe(0);
+    expect(await queryRows(orm.em, '\n  SELECT 2 as n')).toEqual([{ n: 2 }]);
+  });
+
   it('refuses to run inside a transaction, whose statements belong on its own connection', async () => {
     await expect(orm.em.fork().transactional((tx) => queryRows(tx, 'select 1'))).rejects.toThrow('outside transactions');
   });

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { freePort } from '../src/database/embedded';
+import { freePort } from '../src/processes';
 import { initOrm } from '../src/database/orm';
 import { startServerProcess } from './server-process';
 import { createTestDatabase, makeUser, tokenOf } from './utils';

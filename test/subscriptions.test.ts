@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, startTestServer, tokenOf, type TestServer } from './utils';
 import { openSocket, runOnce, subscribe, type Subscription, type TestSocket } from './ws-client';
+import { LISTENER_NAME } from '../src/realtime/listener';
 
 const PRODUCT_CHANGED = 'subscription { productChanged { kind product { id name description price created updated } } }';
 const CREATE = 'mutation ($input: ProductInput!) { createProduct(input: $input) { id } }';
@@ -312,7 +313,29 @@ describe('revocation', () => {
     await listener.end();
     expect(payloads.length).toBeGreaterThan(0);
     expect(payloads.join('\n')).not.toContain(token);
-    expect(JSON.parse(payloads[0])).toEqual({ kind: 'token', ids: [expect.stringMatching(/^[0-9a-f]{64}$/)] });
+    expect(JSON.parse(payloads[0])).toEqual({ kind: 'AUTHTOKEN', ids: [expect.stringMatching(/^[0-9a-f]{64}$/)] });
+  });
+
+  it("names what it revokes by the schema's token kinds, as tokenInfo does, and a deactivated user as USER", async () => {
+    const user = await makeUser(server.orm, { username: 'kinds', password: 'correct horse' });
+    const { Client } = await import('pg');
+    const listener = new Client({ connectionString: server.databaseUrl });
+    await listener.connect();
+    const payloads: { kind: string; ids: string[] }[] = [];
+    listener.on('notification', (message) => payloads.push(JSON.parse(message.payload ?? '')));
+    await listener.query('listen authtoken_revoked');
+    const login = await server.graphql('mutation { login(username: "kinds", password: "correct horse") { token tokenId } }');
+    const { token, tokenId } = login.body.data.login;
+    const info = await server.graphql('{ tokenInfo { kind } }', { token });
+    expect(info.body.data.tokenInfo.kind).toBe('LOGIN');
+    await server.graphql('mutation { logout }', { token });
+    await server.orm.em.getConnection().execute('update auth_user set is_active = false where id = ?', [user.id]);
+    for (let i = 0; i < 50 && payloads.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await listener.end();
+    expect(payloads).toEqual([
+      { kind: 'LOGIN', ids: [String(tokenId)] },
+      { kind: 'USER', ids: [String(user.id)] },
+    ]);
   });
 });
 
@@ -418,10 +441,12 @@ describe('a lost LISTEN connection', () => {
     const anonymous = open();
     await Promise.all([authenticated.connected, anonymous.connected]);
 
+    // By name: its last query is a LISTEN, or the health check that runs every 15 s (slow runs reach it).
     const terminated = await server.orm.em
       .getConnection()
       .execute<{ ok: boolean }[]>(
-        `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query like 'listen %'`,
+        'select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and application_name = ?',
+        [LISTENER_NAME],
       );
     expect(terminated).toEqual([{ ok: true }]);
     expect(await authenticated.closed).toMatchObject({ code: 1012 });

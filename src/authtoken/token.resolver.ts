@@ -11,7 +11,8 @@ import { drfCredential, loginCredential, markConfirmed } from '../access/sudo';
 import { rateText } from '../throttles/rate';
 import { User } from '../users/user.entity';
 import { LoginToken } from './login-token.entity';
-import { LoginPayload, ObtainAuthTokenPayload, TokenInfo, TokenKind } from './token.types';
+import { TokenKind } from './token-kind';
+import { LoginPayload, ObtainAuthTokenPayload, TokenInfo } from './token.types';
 import { login, obtainAuthToken, type IssuedToken } from './token.service';
 import {
   deleteToken,
@@ -112,8 +113,7 @@ export class TokenResolver {
   @Authorized()
   @Query(() => TokenInfo, { description: 'The token this request authenticated with. No side effect: it never refreshes the token.' })
   tokenInfo(@Ctx() { auth }: Context): TokenInfo {
-    const info = describeToken(auth!);
-    return { ...info, kind: TokenKind[info.kind] };
+    return describeToken(auth!);
   }
 }
 

@@ -1,7 +1,8 @@
 /** The GraphQL types of the token mutations and queries (DRF's and knox's). */
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { User } from '../users/user.entity';
+import { TokenKind } from './token-kind';
 
 @ObjectType({ simpleResolvers: true, description: "The answer of obtainAuthToken and regenerateToken: DRF's CustomAuthToken recipe." })
 export class ObtainAuthTokenPayload {
@@ -29,22 +30,6 @@ export class LoginPayload {
   @Field(() => User)
   user!: User;
 }
-
-export enum TokenKind {
-  AUTHTOKEN = 'AUTHTOKEN',
-  LOGIN = 'LOGIN',
-  ACCESS = 'ACCESS',
-}
-
-registerEnumType(TokenKind, {
-  name: 'TokenKind',
-  description: 'AUTHTOKEN: the DRF token (obtainAuthToken). LOGIN: a login token (login). ACCESS: an access token (createAccessToken).',
-  valuesConfig: {
-    AUTHTOKEN: { description: "DRF's token, one per user." },
-    LOGIN: { description: 'A login token, one per device.' },
-    ACCESS: { description: 'An access token, for a machine: scoped, expiring, optionally bound to networks and rate-limited.' },
-  },
-});
 
 @ObjectType({ simpleResolvers: true, description: 'The token this request authenticated with. Reading it never refreshes it.' })
 export class TokenInfo {

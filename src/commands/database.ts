@@ -3,17 +3,17 @@
  * PostgreSQL in DATA_DIR, which may already be running under the server.
  *
  * A cluster directory serves one postgres at a time, so while the server runs a command cannot start a
- * second one there. Instead it joins the running one: postgres writes its port into `postmaster.pid` (line 4,
- * a documented format) and removes the file when it stops, and the embedded server's password sits beside
- * the cluster in `postgres.password` (readable by this OS user only). Nothing new for the server to record
- * or to leave stale after a crash. When no server runs, the command starts the embedded postgres itself and
- * stops it when done (a server started meanwhile refuses the busy directory, saying so, until it is done).
+ * second one there. Instead it joins the running one: postgres writes its port into `postmaster.pid` (read
+ * by src/database/postgres/postmaster-pid.ts, its one reader) and removes the file when it stops, and the
+ * embedded server's password sits beside the cluster in `postgres.password` (readable by this OS user
+ * only). Nothing new for the server to record or to leave stale after a crash. When no server runs, the
+ * command starts the embedded postgres itself and stops it when done (a server started meanwhile refuses
+ * the busy directory, saying so, until it is done).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { connect, describeUrl, EMBEDDED_DATABASE_NAME, ensureDatabase, withDatabase } from '../database/database';
-import { embeddedPassword, embeddedUrl, isAlive, startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
+import { embeddedPassword, embeddedUrl, runningPostmaster, startEmbeddedPostgres, usableDataDir, type EmbeddedDatabase } from '../database/embedded';
 import type { Settings } from '../settings';
 import { CommandError } from './command';
 import { configureLogger } from '../logger';
@@ -32,26 +32,20 @@ export interface CommandDatabase {
 
 /** The URL of a postgres running on this cluster directory, or undefined when none is. */
 export function runningEmbeddedUrl(dataDir: string): string | undefined {
-  let lines: string[];
-  try {
-    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
-  } catch {
-    return undefined;
-  }
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  // A file left by a killed postgres names a dead pid; the embedded start-up clears it.
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  // A file left by a killed postgres names a dead pid (or a recycled one): not running. The embedded
+  // start-up clears it.
+  const running = runningPostmaster(dataDir);
+  if (!running) return undefined;
   let password: string;
   try {
     password = embeddedPassword(dataDir);
   } catch (error) {
     throw new CommandError(
-      `The embedded PostgreSQL in ${dataDir} is running (pid ${pid}), but its password file ${dataDir}.password ` +
+      `The embedded PostgreSQL in ${dataDir} is running (pid ${running.pid}), but its password file ${dataDir}.password ` +
         `cannot be read: ${(error as Error).message}`,
     );
   }
-  return embeddedUrl(port, password, EMBEDDED_DATABASE_NAME);
+  return embeddedUrl(running.port, password, EMBEDDED_DATABASE_NAME);
 }
 
 async function open(url: string, settings: DatabaseCommandSettings, embedded?: EmbeddedDatabase, directUrl = url): Promise<CommandDatabase> {

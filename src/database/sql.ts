@@ -5,6 +5,8 @@
  * issue 5 profile showed costing more CPU than the `pg` work it wraps.
  *
  * Outside transactions only: a transaction's queries must go through its own connection, via the ORM.
+ * Reads only, on the per-request path (the SQL rule in src/authtoken/token-store.ts): a statement here is
+ * run again when a transaction pooler rejects its name, which a write must not be.
  *
  * Behind a transaction pooler (DATABASE_POOLER=transaction, e.g. PgBouncer in `pool_mode = transaction`)
  * a connection here is not one server session: a statement prepared on one server connection is missing on
@@ -36,9 +38,14 @@ export function withoutNamedStatements(orm: MikroORM): void {
 // $2, ...): each distinct text stays prepared on every connection.
 const statementNames = new Map<string, string>();
 
+// Checked once per distinct text, when it is first named: a write sent here would be run twice when a pooler
+// rejects its name, and would dodge the ORM the SQL rule gives writes to.
+const READ = /^\s*select\b/i;
+
 function statementName(text: string): string {
   let name = statementNames.get(text);
   if (!name) {
+    if (!READ.test(text)) throw new Error(`src/database/sql.ts runs reads only (select ...), not: ${text.slice(0, 60)}`);
     name = `authtoken_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
@@ -71,9 +78,11 @@ export async function queryEach<R extends unknown[]>(
   statements: { [I in keyof R]: Statement },
 ): Promise<{ [I in keyof R]: R[I][] }> {
   if (em.getTransactionContext()) throw new Error('queryEach() runs outside transactions; use the ORM inside one.');
+  // Named even when sent unnamed: naming is where a statement is checked to be a read.
+  const names = (statements as Statement[]).map(([text]) => statementName(text));
   const named = !unnamed.has(em.config);
   try {
-    return await run<R>(em, statements as Statement[], named);
+    return await run<R>(em, statements as Statement[], named ? names : null);
   } catch (error) {
     if (!named || !POOLER_SYMPTOMS.has((error as { code?: string }).code ?? '')) throw error;
     if (!unnamed.has(em.config)) {
@@ -83,17 +92,17 @@ export async function queryEach<R extends unknown[]>(
           'sending them unnamed from now on. Set DATABASE_POOLER=transaction to say so at start-up.',
       );
     }
-    return run<R>(em, statements as Statement[], false);
+    return run<R>(em, statements as Statement[], null);
   }
 }
 
-async function run<R extends unknown[]>(em: EntityManager, statements: Statement[], named: boolean): Promise<{ [I in keyof R]: R[I][] }> {
+async function run<R extends unknown[]>(em: EntityManager, statements: Statement[], names: string[] | null): Promise<{ [I in keyof R]: R[I][] }> {
   const client = em.getConnection().getKnex().client;
   const connection: PgConnection = await client.acquireConnection();
   try {
     // allSettled: the connection goes back to the pool only once none of its statements is still running.
     const results = await Promise.allSettled(
-      statements.map(([text, values = []]) => connection.query(named ? { name: statementName(text), text, values } : { text, values })),
+      statements.map(([text, values = []], i) => connection.query(names ? { name: names[i], text, values } : { text, values })),
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;

@@ -13,7 +13,8 @@ import { Migration } from '@mikro-orm/migrations';
  *   valid, so that every process closes the sockets that authenticated with them. DRF tokens are named by
  *   the SHA-256 of their key, login tokens by their id, never by anything a client could use: notifications
  *   are visible to every session that listens on the channel. `authtoken_notify_revoked(kind, ids)` is the
- *   one sender; another token table's trigger calls it with a kind of its own.
+ *   one sender; another token table's trigger calls it with a kind of its own. (The kinds became the
+ *   schema's `AUTHTOKEN`, `LOGIN` and `USER` in the token_kinds migration.)
  */
 export class Migration20261129000200_live_events extends Migration {
   override async up(): Promise<void> {

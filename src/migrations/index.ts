@@ -5,7 +5,8 @@ import { Migration20261123000200_admin_search } from './Migration20261123000200_
 import { Migration20261129000000_password_work } from './Migration20261129000000_password_work';
 import { Migration20261129000100_login_tokens } from './Migration20261129000100_login_tokens';
 import { Migration20261129000200_live_events } from './Migration20261129000200_live_events';
-import { Migration20261203000000_access_tokens } from './Migration20261203000000_access_tokens';
+import { Migration20261203000000_token_kinds } from './Migration20261203000000_token_kinds';
+import { Migration20261203000100_access_tokens } from './Migration20261203000100_access_tokens';
 
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -14,5 +15,6 @@ export const migrationsList = [
   { name: 'Migration20261129000000_password_work', class: Migration20261129000000_password_work },
   { name: 'Migration20261129000100_login_tokens', class: Migration20261129000100_login_tokens },
   { name: 'Migration20261129000200_live_events', class: Migration20261129000200_live_events },
-  { name: 'Migration20261203000000_access_tokens', class: Migration20261203000000_access_tokens },
+  { name: 'Migration20261203000000_token_kinds', class: Migration20261203000000_token_kinds },
+  { name: 'Migration20261203000100_access_tokens', class: Migration20261203000100_access_tokens },
 ];

@@ -31,14 +31,18 @@ export const REFUSAL_HOLD_MS = 25;
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** The operation the middleware prepared, carried by the request into its context (and Apollo's copies). */
+/**
+ * The operation the middleware prepared, carried on the request into its context (and Apollo's copies of
+ * it) under a symbol: a property rather than a WeakMap entry, which every request would add to a table the
+ * collector has to sweep.
+ */
 const PREPARED = Symbol('prepared operation');
-const preparedByRequest = new WeakMap<http.IncomingMessage, PreparedOperation>();
+type Carrying = { [PREPARED]?: PreparedOperation };
 
 /** Hands the middleware's prepared operation to the request's context; app.ts's context function calls it. */
 export function carryPrepared<T extends object>(context: T, req: http.IncomingMessage): T {
-  const prepared = preparedByRequest.get(req);
-  if (prepared) (context as { [PREPARED]?: PreparedOperation })[PREPARED] = prepared;
+  const prepared = (req as Carrying)[PREPARED];
+  if (prepared) (context as Carrying)[PREPARED] = prepared;
   return context;
 }
 
@@ -80,7 +84,7 @@ export function pipelineMiddleware(pipeline: OperationPipeline, formatError: For
     const name = params!.operationName;
     const operation = pipeline.operation(prepared, typeof name === 'string' ? name : undefined, variablesOf(params!.variables), 'http');
     if (operation instanceof Refusal) return refuse(res, operation);
-    if (operation) preparedByRequest.set(req, operation);
+    if (operation) (req as Carrying)[PREPARED] = operation;
     next();
   };
 }
@@ -123,7 +127,7 @@ export function pipelinePlugin(pipeline: OperationPipeline, authKeyword: string)
       if (refusalCodes.has((error as GraphQLError).extensions?.code as string)) throw error;
     },
     async requestDidStart({ contextValue }) {
-      let operation = (contextValue as { [PREPARED]?: PreparedOperation })[PREPARED];
+      let operation = (contextValue as Carrying)[PREPARED];
       return {
         async didResolveSource({ source }) {
           if (operation) return;

@@ -1,13 +1,15 @@
 /**
- * Live product changes: the `productChanged` subscription's types, and the in-process channel the
- * database's notifications are published on (src/realtime/hub.ts publishes, every subscriber reads).
+ * Live product changes: the `productChanged` subscription's types, and the event it subscribes to, as the
+ * product migration's `product_notify` trigger sends it on `authtoken_product` (registered in
+ * src/resources.ts; src/realtime/live-events.ts says how).
  *
  * An event says what happened and carries the product as it was written: for DELETED, as it was before the
  * delete (its id no longer resolves).
  */
-import { createPubSub } from '@graphql-yoga/subscription';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { liveEvent } from '../realtime/live-events';
 import { Product } from './product.entity';
+import { productFromRow, productRowById, type ProductRow } from './product.queries';
 
 export enum ProductEventKind {
   CREATED = 'CREATED',
@@ -26,11 +28,24 @@ export class ProductEvent {
   product!: Product;
 }
 
-export const PRODUCT_CHANGED = 'productChanged';
+type ProductNotification = { kind: ProductEventKind; product: ProductRow } | { kind: ProductEventKind; id: number };
 
-export type LivePubSub = ReturnType<typeof createLivePubSub>;
+const KINDS = new Set<string>(Object.values(ProductEventKind));
 
-/** One per app: what a process's notifications are fanned out through to its subscribers. */
-export function createLivePubSub() {
-  return createPubSub<{ [PRODUCT_CHANGED]: [ProductEvent] }>();
-}
+export const productChanged = liveEvent<ProductEvent>({
+  channel: 'authtoken_product',
+  topic: 'productChanged',
+  async decode(payload, orm) {
+    const message = JSON.parse(payload) as ProductNotification;
+    if (!KINDS.has(message.kind)) throw new Error(`Unexpected product event: ${payload}`);
+    let row: ProductRow | undefined;
+    if ('product' in message) {
+      row = message.product;
+    } else {
+      // Too large for a notification: read it. Gone already means a DELETED event follows.
+      row = await productRowById(orm.em, message.id);
+      if (!row) return undefined;
+    }
+    return { kind: message.kind, product: productFromRow(row, orm.em.getPlatform()) };
+  },
+});

@@ -1,7 +1,8 @@
 /**
- * What this process learns from the database's notifications (the live_events migration), and who acts on
- * it: product events go to the app's subscribers (the pub/sub the schema subscribes through), revocations
- * close the matching sockets in the registry. One hub, one LISTEN connection, per app (so per process).
+ * What this process learns from the database's notifications, dispatched: each live event registered in
+ * src/resources.ts (src/realtime/live-events.ts) is decoded and published to the app's subscribers, and
+ * revocations (src/realtime/revocations.ts) close the matching sockets in the registry. The hub knows no
+ * resource and no payload: one LISTEN connection per app (so per process), and the dispatch.
  *
  * If the LISTEN connection is lost, notifications sent meanwhile are lost too, and a revocation among them
  * would leave a socket open: so every authenticated socket is closed with 1012 (Service Restart). Clients
@@ -10,20 +11,14 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { logger } from '../logger';
-import { ProductEventKind, PRODUCT_CHANGED, type LivePubSub } from '../products/product-events';
-import { productFromRow, productRowById, type ProductRow } from '../products/product.queries';
-import { DatabaseListener } from './listener';
+import { liveEvents } from '../resources';
+import { DatabaseListener, type NotificationHandler } from './listener';
+import type { LiveEvent, LivePubSub } from './live-events';
+import { applyRevocation, REVOKED_CHANNEL } from './revocations';
 import { SocketRegistry } from './socket-registry';
-
-export const PRODUCT_CHANNEL = 'authtoken_product';
-export const REVOKED_CHANNEL = 'authtoken_revoked';
 
 /** Close code for "the server restarted; reconnect" (RFC 6455 registry); the graphql-ws client retries it. */
 export const SERVICE_RESTART = 1012;
-
-type ProductNotification = { kind: ProductEventKind; product: ProductRow } | { kind: ProductEventKind; id: number };
-
-const KINDS = new Set<string>(Object.values(ProductEventKind));
 
 export class LiveHub {
   readonly registry = new SocketRegistry();
@@ -35,22 +30,19 @@ export class LiveHub {
     private readonly orm: MikroORM,
     url: string,
     private readonly pubSub: LivePubSub,
+    events: readonly LiveEvent[] = liveEvents,
   ) {
-    this.listener = new DatabaseListener(
-      url,
-      {
-        [PRODUCT_CHANNEL]: (payload) => {
-          this.queue = this.queue.then(() => this.product(payload)).catch((error) => logger.error('A product event was lost:', error));
-        },
-        [REVOKED_CHANNEL]: (payload) => this.revoked(payload),
+    const handlers: Record<string, NotificationHandler> = { [REVOKED_CHANNEL]: (payload) => applyRevocation(this.registry, payload) };
+    for (const event of events) {
+      if (handlers[event.channel]) throw new Error(`Two live events on one channel: ${event.channel}`);
+      handlers[event.channel] = (payload) => this.publish(event, payload);
+    }
+    this.listener = new DatabaseListener(url, handlers, {
+      onLost: () => {
+        const closed = this.registry.closeAll(SERVICE_RESTART, 'Service restart: reconnect.');
+        if (closed) logger.info(`Closed ${closed} authenticated socket(s): revocations could be missed while the LISTEN connection is down.`);
       },
-      {
-        onLost: () => {
-          const closed = this.registry.closeAll(SERVICE_RESTART, 'Service restart: reconnect.');
-          if (closed) logger.info(`Closed ${closed} authenticated socket(s): revocations could be missed while the LISTEN connection is down.`);
-        },
-      },
-    );
+    });
   }
 
   /** False while the LISTEN connection is down: revocations would not be heard. */
@@ -66,31 +58,12 @@ export class LiveHub {
     return this.listener.stop();
   }
 
-  private revoked(payload: string): void {
-    const message = JSON.parse(payload) as { kind?: unknown; ids?: unknown; until?: unknown };
-    if (typeof message.kind !== 'string' || !Array.isArray(message.ids)) throw new Error(`Unexpected revocation: ${payload}`);
-    const ids = message.ids.map(String);
-    // A credential ending later rather than now (a rotated key's grace): its sockets are checked again then.
-    if (typeof message.until === 'string') {
-      this.registry.shortenCredentials(message.kind, ids, new Date(message.until));
-      return;
-    }
-    const closed = message.kind === 'user' ? this.registry.revokeUsers(ids.map(Number)) : this.registry.revokeCredentials(message.kind, ids);
-    if (closed) logger.debug(`Revocation (${message.kind}): closed ${closed} socket(s)`);
-  }
-
-  private async product(payload: string): Promise<void> {
-    const message = JSON.parse(payload) as ProductNotification;
-    if (!KINDS.has(message.kind)) throw new Error(`Unexpected product event: ${payload}`);
-    let row: ProductRow | undefined;
-    if ('product' in message) {
-      row = message.product;
-    } else {
-      // Too large for a notification: read it. Gone already means a DELETED event follows.
-      row = await productRowById(this.orm.em, message.id);
-      if (!row) return;
-    }
-    this.pubSub.publish(PRODUCT_CHANGED, { kind: message.kind, product: productFromRow(row, this.orm.em.getPlatform()) });
+  private publish(event: LiveEvent, payload: string): void {
+    this.queue = this.queue
+      .then(async () => {
+        const decoded = await event.decode(payload, this.orm);
+        if (decoded !== undefined) this.pubSub.publish(event.topic, decoded);
+      })
+      .catch((error) => logger.error(`A ${event.topic} event was lost:`, error));
   }
 }
-

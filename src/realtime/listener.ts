@@ -13,6 +13,9 @@ import { logger } from '../logger';
 
 export type NotificationHandler = (payload: string) => void;
 
+/** The LISTEN connection's application_name in pg_stat_activity. */
+export const LISTENER_NAME = 'graphql-authtoken listener';
+
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10_000;
 const HEALTH_EVERY_MS = 15_000;
@@ -58,7 +61,9 @@ export class DatabaseListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 5000 });
+    // Named, as the advisory lock's session is, so an operator (or a test) finds it in pg_stat_activity: its
+    // last query is a health check as often as a LISTEN.
+    const client = new Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 5000, application_name: LISTENER_NAME });
     client.on('notification', (message: Notification) => {
       const handler = this.handlers[message.channel];
       if (!handler || message.payload === undefined) return;

@@ -13,6 +13,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { authenticate, type Authenticated, type AuthenticationSettings } from '../authentication';
 import type { Presenter } from '../authtoken/token-store';
 import { LoginToken } from '../authtoken/login-token.entity';
+import { TokenKind } from '../authtoken/token-kind';
 import type { SocketCredential } from './socket-registry';
 
 export interface SocketAuthentication {
@@ -28,8 +29,8 @@ export function tokenDigest(key: string): string {
 function credentialOf({ user, token }: Authenticated): SocketCredential {
   // Login tokens are named by their surrogate id, which reveals nothing of the secret.
   return token instanceof LoginToken
-    ? { kind: 'login', id: String(token.id), userId: user.id, expiresAt: token.expiry }
-    : { kind: 'token', id: tokenDigest(token.key), userId: user.id, expiresAt: null };
+    ? { kind: TokenKind.LOGIN, id: String(token.id), userId: user.id, expiresAt: token.expiry }
+    : { kind: TokenKind.AUTHTOKEN, id: tokenDigest(token.key), userId: user.id, expiresAt: null };
 }
 
 /** Null for anonymous, the credential for a valid token, AuthenticationFailed (DRF's messages) otherwise. */

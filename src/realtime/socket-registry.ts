@@ -2,8 +2,8 @@
  * The authenticated sockets of this process, indexed by the credential each authenticated with, so that a
  * revocation closes exactly those sockets, at once.
  *
- * A credential is `{ kind, id, userId, expiresAt? }`: `kind` names the token table ("token" for DRF's
- * authtoken_token), `id` what that table's revocation notifications name (for DRF tokens the SHA-256 of the
+ * A credential is `{ kind, id, userId, expiresAt? }`: `kind` is the token's kind (src/authtoken/token-kind.ts,
+ * as revocation notifications name it), `id` what that table's revocation notifications name (for DRF tokens the SHA-256 of the
  * key, never the key), `expiresAt` when the credential stops being valid by itself (a socket is closed then,
  * as a request would then fail). Revocations come as `(kind, ids)` or as user ids (a deactivated user).
  *
@@ -12,10 +12,11 @@
  * `add` refuses a socket whose credential was revoked after its authentication began.
  */
 import { CloseCode } from 'graphql-ws';
+import type { TokenKind } from '../authtoken/token-kind';
 import { INVALID_TOKEN, USER_INACTIVE } from '../errors';
 
 export interface SocketCredential {
-  kind: string;
+  kind: TokenKind;
   id: string;
   userId: number;
   expiresAt?: Date | null;
@@ -41,7 +42,7 @@ interface Entry {
   expiry?: NodeJS.Timeout;
 }
 
-function credentialKey(kind: string, id: string): string {
+function credentialKey(kind: TokenKind, id: string): string {
   return `${kind}\u0000${id}`;
 }
 
@@ -102,7 +103,7 @@ export class SocketRegistry {
   }
 
   /** Closes every socket authenticated with one of these credentials; returns how many. */
-  revokeCredentials(kind: string, ids: readonly string[], reason = INVALID_TOKEN): number {
+  revokeCredentials(kind: TokenKind, ids: readonly string[], reason = INVALID_TOKEN): number {
     let closed = 0;
     for (const id of ids) {
       const key = credentialKey(kind, id);
@@ -116,7 +117,7 @@ export class SocketRegistry {
    * Brings forward the expiry of the sockets of these credentials to `until` when they would live longer (a
    * rotated access token's grace): at that time they are checked again, and close when the key is dead.
    */
-  shortenCredentials(kind: string, ids: readonly string[], until: Date): void {
+  shortenCredentials(kind: TokenKind, ids: readonly string[], until: Date): void {
     for (const id of ids) {
       for (const entry of [...(this.byCredential.get(credentialKey(kind, id)) ?? [])]) {
         const current = entry.credential.expiresAt;

@@ -17,7 +17,7 @@ import { Migration } from '@mikro-orm/migrations';
  * `login:<id>`), the names revocation notifications already use, never by a key, and it leaves Django's
  * `authtoken_token` untouched. Unlogged: a crash forgets confirmations, which only asks for the password again.
  */
-export class Migration20261203000000_access_tokens extends Migration {
+export class Migration20261203000100_access_tokens extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "authtoken_login_token"
       add column "kind" varchar(10) not null default 'login',
