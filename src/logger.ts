@@ -21,6 +21,17 @@ import type { LogFormat, LogLevel } from './settings';
 
 export type LogFields = Record<string, unknown>;
 
+/** The request log's line: these fields and no others (none of them can carry a secret). */
+export interface RequestLine {
+  requestId: string;
+  method: string | undefined;
+  path: string;
+  operation: string | undefined;
+  userId: number | string | undefined;
+  status: number;
+  durationMs: number;
+}
+
 const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, info: 2, debug: 3 };
 
 /** Field names that could carry a secret, blanked in JSON output (the text format logs no such field). */
@@ -28,25 +39,28 @@ const REDACTED = ['authorization', 'password', 'token', 'key', '*.authorization'
 
 let level: LogLevel = 'error';
 let json: pino.Logger | undefined;
+/** The request line's logger: the same output and format, without redaction (see `logger.request`). */
+let jsonRequests: pino.Logger | undefined;
 
-function createJsonLogger(next: LogLevel): pino.Logger {
-  return pino(
-    {
-      level: next,
-      base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED, censor: '[redacted]' },
-    },
-    // Synchronous: a line written just before process.exit (or a crash) must not be lost in a buffer.
-    pino.destination({ fd: 1, sync: true }),
-  );
+function createJsonLoggers(next: LogLevel): { all: pino.Logger; requests: pino.Logger } {
+  const options: pino.LoggerOptions = {
+    level: next,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  // Synchronous: a line written just before process.exit (or a crash) must not be lost in a buffer. One
+  // destination for both, so that their lines stay in order.
+  const destination = pino.destination({ fd: 1, sync: true });
+  return { all: pino({ ...options, redact: { paths: REDACTED, censor: '[redacted]' } }, destination), requests: pino(options, destination) };
 }
 
 /** Sets the level and format: `settings.logging` (LOG_LEVEL, LOG_FORMAT). */
 export function configureLogger({ level: next, format }: { level: LogLevel; format: LogFormat }): void {
   level = next;
-  json = format === 'json' ? createJsonLogger(next) : undefined;
+  const loggers = format === 'json' ? createJsonLoggers(next) : undefined;
+  json = loggers?.all;
+  jsonRequests = loggers?.requests;
 }
 
 // SQL string literals: MikroORM's exceptions quote the failed statement with its values inlined
@@ -87,6 +101,7 @@ export const logger = {
   setLevel(next: LogLevel) {
     level = next;
     if (json) json.level = next;
+    if (jsonRequests) jsonRequests.level = next;
   },
   isEnabled(wanted: Exclude<LogLevel, 'silent'>): boolean {
     return ORDER[level] >= ORDER[wanted];
@@ -100,6 +115,16 @@ export const logger = {
     if (ORDER[level] < ORDER.info) return;
     if (json) json.info(fields ?? {}, message);
     else console.log(message + textFields(fields));
+  },
+  /**
+   * The per-request line (src/observe/requests.ts), at info level. Its fields are fixed and none can hold a
+   * secret (ids, method, path, operation name, status, duration), so it skips pino's redaction, which cost
+   * 7-10 us a line, as much as the rest of the line and a twentieth of a 401's CPU.
+   */
+  request(fields: RequestLine) {
+    if (ORDER[level] < ORDER.info) return;
+    if (jsonRequests) jsonRequests.info(fields, 'request');
+    else console.log('request' + textFields(fields as unknown as LogFields));
   },
   debug(message: string, fields?: LogFields) {
     if (ORDER[level] < ORDER.debug) return;

@@ -51,7 +51,7 @@ export function observeRequests(handler: Handler): Handler {
       const status = res.writableFinished ? res.statusCode : 0;
       if (path === '/graphql' && metricsEnabled()) recordRequest(operation, status, seconds);
       if (!logger.isEnabled('info')) return;
-      logger.info('request', {
+      logger.request({
         requestId: id,
         method: req.method,
         path,
