@@ -17,6 +17,8 @@ export interface Figures {
   cookie: { header: LoadResult; cookie: LoadResult; cpuRatio: number };
   /** (a) under TRUSTED_DOCUMENTS=enforce, the app's document as text and by documentId: CPU per request, id / text. */
   documentId: { text: LoadResult; id: LoadResult; cpuRatio: number };
+  /** An access token (products:read) in the same turns as the DRF and login tokens. */
+  accessToken: { access: LoadResult; cpuRatio: number };
   b: { floor: LoadResult; server: LoadResult; ratio: number } & HotPath;
   c: { server: LoadResult; hash: HashBound; ratio: number };
   d: { idle: LoadResult; underStorm: LoadResult; storm: LoadResult; ratio: number };
@@ -69,6 +71,12 @@ export function budgets(f: Figures): Budget[] {
       limit: '<= 1x',
       pass: f.documentId.cpuRatio <= 1,
     },
+    {
+      name: '(a) access token, server CPU per request vs the DRF token',
+      figure: `${f.accessToken.cpuRatio}x`,
+      limit: '<= 1.05x',
+      pass: f.accessToken.cpuRatio <= 1.05,
+    },
     { name: '(b) unknown token (401), vs floor', figure: `${f.b.ratio}x`, limit: '>= 0.9x', pass: f.b.ratio >= 0.9 },
     { name: '(b) 401, floor CPU / server CPU per request', figure: `${f.b.cpuRatio}x`, limit: '>= 0.9x', pass: f.b.cpuRatio >= 0.9 },
     { name: '(c) obtainAuthToken, vs hash-bound limit', figure: `${f.c.ratio}x`, limit: '>= 0.9x', pass: f.c.ratio >= 0.9 },
@@ -120,6 +128,7 @@ export function printTable(f: Figures): void {
   line('(a) products, session cookie', f.cookie.cookie, `${f.cookie.cpuRatio}x header CPU`);
   line('(a) enforce, app document as text', f.documentId.text, '');
   line('(a) enforce, by documentId', f.documentId.id, `${f.documentId.cpuRatio}x text CPU`);
+  line('(a) products, access token', f.accessToken.access, `${f.accessToken.cpuRatio}x DRF CPU`);
   line('(b) unknown token, 401: floor', f.b.floor, '');
   line('(b) unknown token, 401: server', f.b.server, `${f.b.ratio}x floor`);
   line('(c) obtainAuthToken: server', f.c.server, `${f.c.ratio}x limit`);

@@ -6,6 +6,7 @@
  *
  *   (a) products(limit: 50) with a valid token       server vs floor
  *       and the same with a login token                 server CPU per request vs the DRF token's, in turns
+ *       and with an access token (products:read)        the same
  *       and the same through the session cookie         server CPU per request vs the login token's header (AUTH_COOKIE)
  *       and the app's Products by documentId, enforce  server CPU per request vs the same document as text
  *   (b) the same with an unknown token (401)         server vs floor
@@ -249,7 +250,7 @@ async function main(): Promise<void> {
     log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
     const server = await start(serverScript, serverEnv(1));
     if (tmp) databaseCpu = () => databaseCpuMs(server.child.pid!);
-    const { token, username, loginToken, sessionCookie } = await seed(server.baseUrl);
+    const { token, username, loginToken, accessToken, sessionCookie } = await seed(server.baseUrl);
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
     // Production mode for both: graphql-js runs extra instanceof checks in development.
     const floor = await start(floorScript, { DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
@@ -261,6 +262,7 @@ async function main(): Promise<void> {
     const read: Request = { query: PRODUCTS, authorization: `Token ${token}`, status: 200, contains: '"total":' };
     const readWithLoginToken: Request = { ...read, authorization: `Token ${loginToken}` };
     const readWithCookie: Request = { query: PRODUCTS, headers: { cookie: sessionCookie, origin: server.baseUrl }, status: 200, contains: '"total":' };
+    const readWithAccessToken: Request = { ...read, authorization: `Token ${accessToken}` };
     const unknown: Request = { query: PRODUCTS, authorization: `Token ${'0'.repeat(40)}`, status: 401, contains: 'Invalid token.' };
     const login: Request = {
       query: `mutation { obtainAuthToken(username: "${username}", password: "${PASSWORD}") { token } }`,
@@ -289,9 +291,10 @@ async function main(): Promise<void> {
       aOthers.forEach((other, i) => console.log(`also ${baselineCommits[i + 1]}: (a) ${other.cpuMsPerRequest} ms CPU/req, ${other.requestsPerSecond} req/s; (b) ${bOthers[i].cpuMsPerRequest} ms CPU/req, ${bOthers[i].requestsPerSecond} req/s`));
       return;
     }
-    const [aDrf, aLogin, aCookie] = await compareSides('(a) DRF token, login token, cookie session', [
+    const [aDrf, aLogin, aAccess, aCookie] = await compareSides('(a) DRF, login and access token, cookie session', [
       { target: server, request: read },
       { target: server, request: readWithLoginToken },
+      { target: server, request: readWithAccessToken },
       { target: server, request: readWithCookie },
     ]);
 
@@ -356,6 +359,7 @@ async function main(): Promise<void> {
       loginToken: { drf: aDrf, login: aLogin, cpuRatio: round((aLogin.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
       cookie: { header: aLogin, cookie: aCookie, cpuRatio: round((aCookie.cpuMsPerRequest ?? 0) / Math.max(aLogin.cpuMsPerRequest ?? 0, 0.001), 3) },
       documentId: { text: aText, id: aId, cpuRatio: round((aId.cpuMsPerRequest ?? 0) / Math.max(aText.cpuMsPerRequest ?? 0, 0.001), 3) },
+      accessToken: { access: aAccess, cpuRatio: round((aAccess.cpuMsPerRequest ?? 0) / Math.max(aDrf.cpuMsPerRequest ?? 0, 0.001), 3) },
       b: { ...b, ratio: round(b.server.requestsPerSecond / b.floor.requestsPerSecond), ...hotPath(bFloor, bServer, bBaseline, baselineCommit) },
       c: { server: c, hash, ratio: round(c.requestsPerSecond / hash.limit) },
       d: { idle, underStorm, storm: stormResult, ratio: round(underStorm.p99 / Math.max(idle.p99, 1)) },

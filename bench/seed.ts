@@ -1,6 +1,6 @@
 /**
- * The bench's data, created through the API as a client would: one user with a DRF token, a login token and a
- * cookie session (the server runs with AUTH_COOKIE=true), and 50 products.
+ * The bench's data, created through the API as a client would: one user with a DRF token, a login token, an
+ * access token (products:read) and a cookie session (the server runs with AUTH_COOKIE=true), and 50 products.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -16,7 +16,7 @@ export async function post(baseUrl: string, query: string, authorization?: strin
 }
 
 /** A user and at least 50 products, created through the API as a client would. */
-export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string; sessionCookie: string }> {
+export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string; accessToken: string; sessionCookie: string }> {
   const username = `bench_${randomBytes(4).toString('hex')}`;
   const registered = await post(
     baseUrl,
@@ -48,6 +48,10 @@ export async function seed(baseUrl: string): Promise<{ username: string; token: 
   });
   const sessionCookie = started.headers.getSetCookie()[0]?.split(';')[0];
   if (!sessionCookie) throw new Error(`startSession failed: ${started.status} ${await started.text()}`);
-  return { username, token, loginToken, sessionCookie };
+  // An access token (products:read), made with the login token the login just confirmed (sudo mode).
+  const machine = await post(baseUrl, 'mutation { createAccessToken(name: "bench", scopes: ["products:read"]) { token } }', `Token ${loginToken}`);
+  const accessToken = machine.body.data?.createAccessToken?.token as string | undefined;
+  if (!accessToken) throw new Error(`createAccessToken failed: ${JSON.stringify(machine.body)}`);
+  return { username, token, loginToken, accessToken, sessionCookie };
 }
 

@@ -30,6 +30,7 @@ import { startSecurityLogPruning } from './security/prune';
 import { corsOptions } from './sessions/cors';
 import { httpSessions } from './sessions/session';
 import { trustedDocuments } from './trusted-documents';
+import { scopeRule } from './access/scope-rule';
 
 export interface App {
   express: express.Express;
@@ -54,7 +55,10 @@ export async function createApp({ orm, settings }: { orm: MikroORM; settings: Se
   const validationRules = documentRules(settings.limits);
   const documents = trustedDocuments(settings.sessions, settings.limits);
   // Every operation, over either transport, passes through this (src/operations/pipeline.ts).
-  const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules: documents.rules });
+  // The rules about who may run what: an access token's scopes (src/access/scope-rule.ts), then the trusted
+  // documents' (none when TRUSTED_DOCUMENTS=off).
+  const rules = [scopeRule(settings.tokens.keyword), ...documents.rules];
+  const pipeline = new OperationPipeline({ schema, limits: settings.limits, validationRules, rules });
   const formatError = formatErrorFor({ development, suggestions: settings.limits.introspection });
   const apollo = new ApolloServer<Context>({
     schema,

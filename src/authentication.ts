@@ -6,20 +6,21 @@
  *
  *     Authorization: Token 401f7ac837da42b97f613d789819ff93537bee6a
  *
- * The token is either a DRF token (40 hex characters) or a login token (TOKEN_PREFIX and 64 hex characters,
- * knox's model); the token store (src/authtoken/token-store.ts) tells them apart and finds either with one
- * query. `authenticate()` is the one call the context makes, as DRF's `TokenAuthentication.authenticate`: it
+ * The token is either a DRF token (40 hex characters), a login token or an access token (both TOKEN_PREFIX and
+ * 64 hex characters, knox's model); the token store (src/authtoken/token-store.ts) tells them apart and finds
+ * any with one query. An access token is also held to its networks (outside them: `Invalid token.`, as an
+ * unknown key) and its rate (DRF's Throttled, 429), judged in that same query. `authenticate()` is the one call the context makes, as DRF's `TokenAuthentication.authenticate`: it
  * returns null for no header or another scheme (anonymous, so other schemes can coexist), `{ user, token }`
  * for a valid token, and throws AuthenticationFailed (401) for everything else, with DRF's messages verbatim
  * (an expired login token: `Invalid token.` with `extensions.reason: "TOKEN_EXPIRED"`).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OptionalProps } from '@mikro-orm/core';
-import { AuthenticationFailed, INVALID_TOKEN, TokenExpired, USER_INACTIVE } from './errors';
+import { AuthenticationFailed, INVALID_TOKEN, Throttled, TokenExpired, USER_INACTIVE } from './errors';
 import type { Settings } from './settings';
 import { LoginToken } from './authtoken/login-token.entity';
 import { Token } from './authtoken/token.entity';
-import { lookupToken, TokenKind, type AuthToken, type DrfTokenRow, type LoginTokenRow, type TokenUse, type UserRow } from './authtoken/token-store';
+import { lookupToken, TokenKind, type AuthToken, type DrfTokenRow, type LoginTokenRow, type Presenter, type TokenUse, type UserRow } from './authtoken/token-store';
 import { User } from './users/user.entity';
 import type { ClientInfo } from './security/client';
 
@@ -27,8 +28,13 @@ export interface Authenticated {
   user: User;
   /** DRF's `request.auth`: the Token or LoginToken the request authenticated with. */
   token: AuthToken;
-  /** A login token's use to record (lastUsed, auto refresh), when one is due; see context.ts. */
+  /** A login or access token's use to record (lastUsed, auto refresh), when one is due; see context.ts. */
   use: TokenUse | null;
+  /**
+   * An access token's scopes; null for the unrestricted kinds (DRF and login tokens). Read by the scope rule
+   * (src/access/scope-rule.ts) on every operation, so it is a plain array, not built on demand as `token` is.
+   */
+  scopes: readonly string[] | null;
 }
 
 export type HeaderParse =
@@ -69,12 +75,12 @@ export async function authenticate(
   header: string | undefined,
   settings: AuthenticationSettings,
   requestEm: () => EntityManager = () => em,
-  client: ClientInfo | null = null,
+  presenter: Presenter = {},
 ): Promise<Authenticated | null> {
   const parsed = parseAuthorizationHeader(header, settings.tokens.keyword);
   if (parsed.kind === 'anonymous') return null;
   if (parsed.kind === 'invalid') throw new AuthenticationFailed(parsed.message);
-  return authenticateKey(em, parsed.key, settings, requestEm, client);
+  return authenticateKey(em, parsed.key, settings, requestEm, presenter);
 }
 
 /**
@@ -86,19 +92,20 @@ export async function authenticateKey(
   key: string,
   settings: AuthenticationSettings,
   requestEm: () => EntityManager = () => em,
-  client: ClientInfo | null = null,
+  presenter: Presenter = {},
 ): Promise<Authenticated> {
   const policy = settings.loginTokens;
-  const found = await lookupToken(em, key, policy, client);
+  const found = await lookupToken(em, key, policy, presenter);
   if (found.found === 'none') throw new AuthenticationFailed(INVALID_TOKEN);
   if (found.found === 'expired') throw new TokenExpired();
   // As in DRF, an inactive user's token fails loudly rather than turning into an anonymous request.
   if (!found.row.is_active) throw new AuthenticationFailed(USER_INACTIVE);
+  if (found.kind === TokenKind.LOGIN && found.row.throttle_wait !== null) throw new Throttled(found.row.throttle_wait);
   const target = requestEm();
   const user = managedUser(target, found.row);
   return found.kind === TokenKind.AUTHTOKEN
-    ? withLazyToken(user, () => drfToken(target, found.row, user), null)
-    : withLazyToken(user, () => loginToken(target, found.row, user), found.write);
+    ? withLazyToken(user, () => drfToken(target, found.row, user), null, null)
+    : withLazyToken(user, () => loginToken(target, found.row, user), found.write, found.row.login_scopes);
 }
 
 /**
@@ -133,11 +140,12 @@ function managedUser(em: EntityManager, row: UserRow): User {
 
 // The token is built on first use: few requests read request.auth, and setting a token's user relation runs
 // the ORM's propagation, a few percent of a products request.
-function withLazyToken(user: User, build: () => AuthToken, use: TokenUse | null): Authenticated {
+function withLazyToken(user: User, build: () => AuthToken, use: TokenUse | null, scopes: readonly string[] | null): Authenticated {
   let token: AuthToken | undefined;
   return {
     user,
     use,
+    scopes,
     get token() {
       return (token ??= build());
     },
@@ -164,6 +172,11 @@ function loginToken(em: EntityManager, row: LoginTokenRow, user: User): LoginTok
     created: platform.parseDate(row.token_created),
     expiry: row.login_expiry === null ? null : platform.parseDate(row.login_expiry),
     lastUsed: row.login_last_used === null ? null : platform.parseDate(row.login_last_used),
+    kind: row.login_kind,
+    scopes: row.login_scopes,
+    allowedCidrs: row.login_allowed_cidrs,
+    rateRequests: row.login_rate_requests,
+    rateSeconds: row.login_rate_seconds,
   };
   const token = Object.assign(Object.create(LoginToken.prototype) as LoginToken, fields, { user });
   em.getUnitOfWork().register(token, { ...fields, user: user.id });

@@ -83,7 +83,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
         // The cookie counts only without a header; its origin was checked before the request was read
         // (src/sessions/session.ts).
         try {
-          authenticated = await authenticateKey(orm.em, session.key, settings, requestEm, client);
+          authenticated = await authenticateKey(orm.em, session.key, settings, requestEm, { ip, client });
         } catch (error) {
           // A cookie that no longer authenticates is dropped, or the browser would send it (and be refused,
           // even for startSession) until it expired.
@@ -92,7 +92,7 @@ export function contextFactory(orm: MikroORM, settings: Settings) {
         }
         session.authenticated = true;
       } else {
-        authenticated = await authenticate(orm.em, authorization, settings, requestEm, client);
+        authenticated = await authenticate(orm.em, authorization, settings, requestEm, { ip, client });
       }
       return new OperationContext(em ?? orm.em.fork(), authenticated, settings, ip, client, session);
     } catch (error) {

@@ -10,6 +10,11 @@
  * | PermissionDenied      | FORBIDDEN             | 403  | authenticated, but lacking the role                |
  * | CsrfFailed            | FORBIDDEN (reason     | 403  | a cookie-authenticated request from an untrusted   |
  * |                       | CSRF)                 |      | origin (src/sessions/csrf.ts)                      |
+ * | InsufficientScope     | FORBIDDEN             | 403  | an access token without a scope the operation      |
+ * |                       |                       |      | needs (`reason`, WWW-Authenticate per RFC 6750)     |
+ * | AccessTokenNotAllowed | FORBIDDEN             | 403  | a field an access token may never use (`reason`)   |
+ * | ReauthenticationRequired | FORBIDDEN          | 403  | sudo mode: no password confirmation within         |
+ * |                       |                       |      | SUDO_MAX_AGE (`reason`)                            |
  * | ValidationError       | BAD_USER_INPUT        | 200  | bad input; `extensions.field` names the field      |
  * | NotFound              | NOT_FOUND             | 200  | update/delete of a missing object                  |
  * | Throttled             | THROTTLED             | 429  | too many failed logins or password checks (with    |
@@ -75,9 +80,42 @@ export class NotAuthenticated extends AuthenticationFailed {
   }
 }
 
+/** DRF's PermissionDenied default message. */
+export const PERMISSION_DENIED = 'You do not have permission to perform this action.';
+
 export class PermissionDenied extends ClientError {
-  constructor(message = 'You do not have permission to perform this action.') {
-    super(message, { extensions: { code: 'FORBIDDEN', http: httpExtension(403) } });
+  constructor(message = PERMISSION_DENIED, extensions: Record<string, unknown> = {}, headers?: Record<string, string>) {
+    super(message, { extensions: { code: 'FORBIDDEN', ...extensions, http: httpExtension(403, headers) } });
+  }
+}
+
+/**
+ * RFC 6750 section 3's answer to a token that lacks a scope: 403 with
+ * `WWW-Authenticate: <keyword> error="insufficient_scope", scope="<missing, space-separated>"`, and the
+ * scopes missing and granted in the body (DRF sends WWW-Authenticate on 401 only; django-oauth-toolkit's 403
+ * names no scope).
+ */
+export class InsufficientScope extends PermissionDenied {
+  constructor(keyword: string, missing: readonly string[], granted: readonly string[]) {
+    super(
+      PERMISSION_DENIED,
+      { reason: 'INSUFFICIENT_SCOPE', requiredScopes: [...missing], grantedScopes: [...granted] },
+      { 'www-authenticate': `${keyword} error="insufficient_scope", scope="${missing.join(' ')}"` },
+    );
+  }
+}
+
+/** A field an access token may never use, whatever its scopes: it mints credentials or acts on the account. */
+export class AccessTokenNotAllowed extends PermissionDenied {
+  constructor() {
+    super(PERMISSION_DENIED, { reason: 'ACCESS_TOKEN_NOT_ALLOWED' });
+  }
+}
+
+/** Sudo mode: the calling token's password confirmation is missing or older than SUDO_MAX_AGE. */
+export class ReauthenticationRequired extends PermissionDenied {
+  constructor() {
+    super('Confirm your password to continue.', { reason: 'REAUTHENTICATION_REQUIRED' });
   }
 }
 

@@ -14,6 +14,7 @@ import { ProductResolver } from './products/product.resolver';
 import { AdminResolver } from './admin/admin.resolver';
 import { ProductEventResolver } from './products/product-events.resolver';
 import { productChanged } from './products/product-events';
+import { AccessResolver } from './access/access.resolver';
 import type { LiveEvent } from './realtime/live-events';
 import { SecurityEventResolver } from './security/security-event.resolver';
 import { SessionResolver } from './sessions/session.resolver';
@@ -28,6 +29,7 @@ export const resolvers = [
   ProductResolver,
   ProductEventResolver,
   AdminResolver,
+  AccessResolver,
   SecurityEventResolver,
 ] as const;
 

@@ -166,7 +166,7 @@ describe('argument handling (in-process)', () => {
     const run = await inProcess(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: npm run manage -- <command> [options]');
-    for (const command of ['create-token', 'createsuperuser', 'ensure-tokens', 'migrate']) expect(run.stdout).toContain(`  ${command}`);
+    for (const command of ['create-access-token', 'create-token', 'createsuperuser', 'ensure-tokens', 'migrate']) expect(run.stdout).toContain(`  ${command}`);
   });
 
   it('prints the usage on stderr and exits 2 without a command', async () => {
@@ -195,6 +195,9 @@ describe('argument handling (in-process)', () => {
     ['create-token without a username', ['create-token'], 'The username is required.'],
     ['create-token with two usernames', ['create-token', 'a', 'b'], 'Give exactly one username.'],
     ['create-token with an unknown option', ['create-token', 'a', '--force'], "Unknown option '--force'"],
+    ['create-access-token without a username', ['create-access-token', '--name', 'x'], 'The username is required.'],
+    ['create-access-token without --name', ['create-access-token', 'a', '--scope', 'products:read'], '--name is required.'],
+    ['create-access-token with days that are not a number', ['create-access-token', 'a', '--name', 'x', '--days', 'soon'], '--days must be a whole number of days.'],
     ['createsuperuser without --username', ['createsuperuser', '--email', 'a@example.com'], '--username is required.'],
     ['createsuperuser without --email', ['createsuperuser', '--username', 'a'], '--email is required.'],
     ['createsuperuser with --username but no value', ['createsuperuser', '--username'], "Option '--username <value>' argument missing"],
@@ -251,6 +254,42 @@ describe('the commands on a database (in-process)', () => {
   it('create-token fails for an unknown user, exit 1', async () => {
     const run = await command(['create-token', 'proc-ghost']);
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'Cannot create the Token: user proc-ghost does not exist\n' });
+  });
+
+  it('create-access-token prints a working token once and stores only its digest', async () => {
+    const user = await makeUser(orm, { username: 'proc-ci' });
+    await makeUser(orm, { username: 'proc-ci2' }); // for the refusals below
+    const run = await inProcess(['create-access-token', 'proc-ci', '--name', 'GitHub Actions', '--scope', 'products:read', '--scope', 'profile:read', '--days', '7', '--cidr', '10.0.0.0/8', '--rate', '100/minute'], { DATABASE_URL: databaseUrl });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const [first, second] = run.stdout.trim().split('\n');
+    const token = /^Generated access token ([0-9a-f]{64}) for user proc-ci$/.exec(first)?.[1];
+    expect(token).toBeDefined();
+    expect(second).toMatch(/^Id \d+; scopes profile:read products:read; expires \d{4}-\d\d-\d\dT[\d:.]+Z; networks 10\.0\.0\.0\/8; rate 100\/minute$/);
+    const rows = await orm.em
+      .getConnection()
+      .execute<{ token_key: string; name: string; scopes: string[]; days: number }[]>(
+        "select token_key, name, scopes, round(extract(epoch from expiry - created) / 86400)::int as days from authtoken_login_token where user_id = ? and kind = 'access'",
+        [user.id],
+      );
+    expect(rows).toEqual([{ token_key: token!.slice(0, 15), name: 'GitHub Actions', scopes: ['profile:read', 'products:read'], days: 7 }]);
+  });
+
+  it.each([
+    [['proc-ci2', '--name', 'x', '--scope', 'nope:read'], 'scopes: "nope:read" is not a valid choice.'],
+    [['proc-ci2', '--name', 'x'], 'scopes: This list may not be empty.'],
+    [['proc-ci2', '--name', 'x', '--scope', 'products:read', '--days', '0'], 'expiresInDays: Ensure this value is greater than or equal to 1.'],
+    [['proc-ci2', '--name', 'x', '--scope', 'products:read', '--days', '400'], 'expiresInDays: Ensure this value is less than or equal to 366.'],
+    [['proc-ci2', '--name', 'x', '--scope', 'products:read', '--cidr', '10.0.0.1/8'], 'allowedCidrs: Enter a valid IPv4 or IPv6 network.'],
+    [['proc-ci2', '--name', 'x', '--scope', 'products:read', '--rate', 'lots'], 'rate: Enter a rate such as 100/minute.'],
+    [['proc-ci2', '--name', 'x', '--scope', 'admin:read'], 'Requested scope exceeds your permissions.'],
+    [['proc-nobody', '--name', 'x', '--scope', 'products:read'], 'Cannot create the access token: user proc-nobody does not exist'],
+  ])('create-access-token %j fails with the API\'s message, exit 1, writing nothing', async (args, message) => {
+    const [before] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from authtoken_login_token');
+    const run = await inProcess(['create-access-token', ...args], { DATABASE_URL: databaseUrl });
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
+    const [after] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from authtoken_login_token');
+    expect(after.n).toBe(before.n);
   });
 
   it('createsuperuser takes the password from SUPERUSER_PASSWORD or --password', async () => {

@@ -10,6 +10,7 @@ import { initOrm } from '../src/database/orm';
 import { backoffDelay } from '../src/cluster';
 import { alive, postmasterPid, startServerProcess } from './server-process';
 import { createTestDatabase, makeUser, tokenOf } from './utils';
+import { createAccessToken } from '../src/authtoken/token-store';
 
 
 interface Running {
@@ -124,6 +125,19 @@ describe('WEB_CONCURRENCY=2 against DATABASE_URL', () => {
     expect(after.map((answer) => answer.status)).toEqual(Array(10).fill(401));
     expect(after.every((answer) => JSON.parse(answer.body).errors[0].message === 'Invalid token.')).toBe(true);
     expect(new Set(after.map((answer) => answer.worker)).size).toBe(2);
+  });
+
+  it("counts an access token's rate across both workers: 3/minute lets 3 through, the 4th gets 429 and Retry-After", async () => {
+    const user = await makeUser(orm, { username: 'rated-machine' });
+    const { token } = await createAccessToken(orm.em.fork(), user.id, { name: 'ci', scopes: ['profile:read'], expiresInDays: 1, allowedCidrs: [], rate: { requests: 3, seconds: 60 } }, '');
+    const answers: Answer[] = [];
+    for (let i = 0; i < 6; i += 1) answers.push(await request(server.baseUrl, '/graphql', ME, `Token ${token}`));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429, 429]);
+    // Both workers served and both refused: one count, kept in the database.
+    expect(new Set(answers.slice(0, 3).map((answer) => answer.worker)).size).toBe(2);
+    expect(new Set(answers.slice(3).map((answer) => answer.worker)).size).toBe(2);
+    const refused = JSON.parse(answers[3].body);
+    expect(refused.errors[0]).toMatchObject({ message: expect.stringMatching(/^Request was throttled\. Expected available in \d+ seconds?\.$/), extensions: { code: 'THROTTLED' } });
   });
 
   it('replaces a worker that dies', async () => {

@@ -3,6 +3,8 @@
  * declared public below. Forgetting @Authorized() on a new field fails this test, whatever the field does:
  * each query and mutation of the real schema is called anonymously over HTTP, and each subscription over an
  * anonymous WebSocket, with made-up arguments of the right types.
+ * And every protected root field (subscriptions too) declares what an access token needs to use it
+ * (`@Scope(...)`, src/access/scope.ts): forgetting it fails here too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,10 +22,13 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { startTestServer, type TestServer } from './utils';
+import { scopeOf } from '../src/access/scope';
 import { openSocket, subscribe } from './ws-client';
 
 /** The root fields anyone may call. Adding to this list is a decision: say why beside the field. */
-const PUBLIC_FIELDS = new Set(['register', 'obtainAuthToken', 'login', 'startSession']);
+// startSession: login's twin for cookie sessions. accessScopes: the list of scopes a token can be given, as
+// the schema itself shows them.
+const PUBLIC_FIELDS = new Set(['register', 'obtainAuthToken', 'login', 'startSession', 'accessScopes']);
 
 const UNAUTHENTICATED = 'Authentication credentials were not provided.';
 // An unprotected subscription answers nothing until an event: one that gave no error by then was let in.
@@ -85,6 +90,27 @@ describe('every root field refuses anonymous callers unless declared public', ()
     expect(answered).toEqual([]);
     // Not vacuous: the schema has protected fields of both kinds.
     expect(checked).toBeGreaterThan(10);
+  });
+
+  it('has every protected root field declare its access scope, and no public field declare one', () => {
+    const roots = [server.app.schema.getQueryType(), server.app.schema.getMutationType(), server.app.schema.getSubscriptionType()];
+    const undeclared: string[] = [];
+    const publicWithScope: string[] = [];
+    let declared = 0;
+    for (const type of roots) {
+      for (const field of Object.values(type?.getFields() ?? {})) {
+        const scope = scopeOf(field);
+        if (PUBLIC_FIELDS.has(field.name)) {
+          if (scope !== undefined) publicWithScope.push(field.name);
+        } else if (scope === undefined) undeclared.push(`${type!.name}.${field.name}`);
+        else declared += 1;
+      }
+    }
+    expect(undeclared).toEqual([]);
+    expect(publicWithScope).toEqual([]);
+    // The subscription is covered: productChanged declares products:read.
+    expect(scopeOf(server.app.schema.getSubscriptionType()!.getFields().productChanged)).toBe('products:read');
+    expect(declared).toBeGreaterThan(20);
   });
 
   it('covers every subscription of the schema, over an anonymous WebSocket', async () => {

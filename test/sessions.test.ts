@@ -251,7 +251,7 @@ describe('cookie sessions', () => {
 
     it('authenticates a socket by the upgrade\'s cookie when its Origin is trusted', async () => {
       const { token } = await startSession();
-      const socket = openSocket(server.wsUrl, undefined, cookieHeader(token));
+      const socket = openSocket(server.wsUrl, undefined, { headers: cookieHeader(token) });
       await socket.connected;
       expect(await runOnce(socket.client, ME)).toEqual({ data: { me: { username: user.username } } });
       // Revocation closes it as it closes a header's socket.
@@ -268,7 +268,7 @@ describe('cookie sessions', () => {
       const none = await refusedUpgrade({ cookie: `__Host-authtoken=${token}` });
       expect(JSON.parse(none.body)).toEqual(csrfBody('null'));
       // Without the cookie a foreign page's socket is anonymous, as before.
-      const anonymous = openSocket(server.wsUrl, undefined, { origin: 'https://evil.example' });
+      const anonymous = openSocket(server.wsUrl, undefined, { headers: { origin: 'https://evil.example' } });
       await anonymous.connected;
       expect((await runOnce(anonymous.client, ME)).errors![0].message).toBe(ANONYMOUS);
       await anonymous.dispose();
@@ -277,7 +277,7 @@ describe('cookie sessions', () => {
     it('uses connection_init\'s Authorization over the cookie', async () => {
       const other = await makeUser(server.orm);
       const { token } = await startSession();
-      const socket = openSocket(server.wsUrl, { Authorization: `Token ${await tokenOf(server.orm, other.id)}` }, cookieHeader(token));
+      const socket = openSocket(server.wsUrl, { Authorization: `Token ${await tokenOf(server.orm, other.id)}` }, { headers: cookieHeader(token) });
       await socket.connected;
       expect(await runOnce(socket.client, ME)).toEqual({ data: { me: { username: other.username } } });
       await socket.dispose();

@@ -89,6 +89,17 @@ describe('loadSettings', () => {
     }
   });
 
+  it('reads the access token and sudo settings, and refuses a default longer than the cap', () => {
+    expect(loadSettings({}).accessTokens).toEqual({ defaultDays: 30, maxDays: 366 });
+    expect(loadSettings({}).sudo).toEqual({ maxAge: 900 });
+    expect(loadSettings({ ACCESS_TOKEN_DEFAULT_DAYS: '7', ACCESS_TOKEN_MAX_DAYS: '0', SUDO_MAX_AGE: '0' })).toMatchObject({ accessTokens: { defaultDays: 7, maxDays: 0 }, sudo: { maxAge: 0 } });
+    expect(() => loadSettings({ ACCESS_TOKEN_DEFAULT_DAYS: '90', ACCESS_TOKEN_MAX_DAYS: '30' })).toThrow('ACCESS_TOKEN_DEFAULT_DAYS (90) must not exceed ACCESS_TOKEN_MAX_DAYS (30)');
+    for (const [name, value] of [['ACCESS_TOKEN_DEFAULT_DAYS', '0'], ['ACCESS_TOKEN_MAX_DAYS', '-1'], ['SUDO_MAX_AGE', '86401'], ['SUDO_MAX_AGE', 'soon']]) {
+      expect(() => loadSettings({ [name]: value }), `${name}=${value}`).toThrow(SettingsError);
+      expect(() => loadSettings({ [name]: value })).toThrow(name);
+    }
+  });
+
   it('treats empty and blank values as unset', () => {
     expect(loadSettings({ PORT: '', BCRYPT_ROUNDS: '  ', AUTH_KEYWORD: ' ', DATABASE_URL: '', NODE_ENV: '' })).toMatchObject({
       server: { port: 4000, nodeEnv: 'development' },

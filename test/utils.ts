@@ -33,8 +33,9 @@ export async function createTestDatabase(): Promise<string> {
 /** Settings as a test server uses them: cheap bcrypt, test environment, overridable per test. */
 export function testSettings(env: Record<string, string> = {}): Settings {
   // PASSWORD_RATE off: a test file makes more registrations and logins from one address than a person would;
-  // the throttle's own tests (test/password-throttle.test.ts) turn it on.
-  return loadSettings({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4', PASSWORD_RATE: '0', ...env });
+  // the throttle's own tests (test/password-throttle.test.ts) turn it on. SUDO_MAX_AGE off: most tests call
+  // staff writes with tokens made straight in the database; sudo mode's own tests (test/sudo.test.ts) turn it on.
+  return loadSettings({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4', PASSWORD_RATE: '0', SUDO_MAX_AGE: '0', ...env });
 }
 
 export interface GraphQLResponse<T = any> {

@@ -28,14 +28,15 @@ export interface TestSocket {
 export function openSocket(
   url: string,
   connectionParams?: Record<string, unknown> | (() => Record<string, unknown>),
-  /** Headers of the upgrade request, as a browser sends them (Cookie, Origin). */
-  upgradeHeaders?: Record<string, string>,
+  /** `headers`: sent with the upgrade request, as a browser (Cookie, Origin) or a proxy (X-Forwarded-For) adds them. */
+  options: { headers?: Record<string, string> } = {},
 ): TestSocket {
   let worker: string | undefined;
-  // Records the upgrade response, which the browser-style API hides.
+  // Records the upgrade response, which the browser-style API hides; sends `headers` with the upgrade (what a
+  // proxy in front would add, X-Forwarded-For).
   class RecordingWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, upgradeHeaders ? { headers: upgradeHeaders } : undefined);
+      super(address, protocols, { headers: options.headers });
       this.once('upgrade', (response) => (worker = response.headers['x-worker'] as string | undefined));
     }
   }

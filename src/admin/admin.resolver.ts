@@ -1,6 +1,7 @@
 /**
  * The admin API (DRF's TokenAdmin and Django's user admin, as GraphQL). Staff only: anonymous callers get
- * 401, authenticated non-staff 403 (src/auth-checker.ts). Pages default to 20 items, at most 100.
+ * 401, authenticated non-staff 403 (src/auth-checker.ts). Pages default to 20 items, at most 100. Every write
+ * needs the staff member's password confirmed within SUDO_MAX_AGE (src/access/sudo.ts).
  */
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth-checker';
@@ -15,11 +16,13 @@ import { createUserAsStaff, searchLoginTokens, searchTokens, searchUsers, setPas
 import { CreateUserInput, LoginTokenPage, TokenPage, UserPage } from './admin.types';
 import { PageArgs, pageOf } from '../pagination';
 import { callerOf, staffCallerOf } from '../security/caller';
-
+import { NO_ACCESS_TOKENS, Scope } from '../access/scope';
+import { RequiresRecentPassword } from '../access/sudo';
 
 @Authorized(Role.STAFF)
 @Resolver()
 export class AdminResolver {
+  @Scope('admin:read')
   @Query(() => UserPage, { complexity: pageCost, description: 'Users whose username or email contains `search` (any case), newest first. Staff only.' })
   users(
     @Arg('search', () => String, { nullable: true }) search: string | null,
@@ -29,6 +32,7 @@ export class AdminResolver {
     return searchUsers(em, search, pageOf(page));
   }
 
+  @Scope('admin:read')
   @Query(() => TokenPage, {
     complexity: pageCost,
     description: "Tokens whose user's username or email contains `search` (any case), newest first. Staff only.",
@@ -41,6 +45,8 @@ export class AdminResolver {
     return searchTokens(em, search, pageOf(page));
   }
 
+  @Scope('admin:write')
+  @RequiresRecentPassword()
   @Mutation(() => Token, {
     description:
       "The user's token, created if missing (the admin's Add Token); `reset` replaces it and the old key stops " +
@@ -54,11 +60,15 @@ export class AdminResolver {
     return createUserToken(context.em, username.trim(), reset ?? false, context.settings.database.django, staffCallerOf(context, 'createToken'));
   }
 
+  @Scope('admin:write')
+  @RequiresRecentPassword()
   @Mutation(() => Boolean, { description: 'Deletes a token; its key stops working at once. NOT_FOUND if missing. Staff only.' })
   deleteToken(@Arg('key', () => String) key: string, @Ctx() context: Context): Promise<boolean> {
     return deleteTokenByKey(context.em, key, { caller: staffCallerOf(context, 'deleteToken') });
   }
 
+  @Scope('admin:write')
+  @RequiresRecentPassword()
   @ChecksPassword()
   @Mutation(() => User, {
     description: 'Creates a user and its token. Staff only; creating staff or superusers needs a superuser (403).',
@@ -67,6 +77,8 @@ export class AdminResolver {
     return createUserAsStaff(context.em, context.user!, input, context.settings.passwords, staffCallerOf(context, 'createUser'));
   }
 
+  @Scope('admin:write')
+  @RequiresRecentPassword()
   @Mutation(() => User, {
     description:
       "Activates or deactivates a user; an inactive user's token answers 401 at once. Changing staff or " +
@@ -80,6 +92,7 @@ export class AdminResolver {
     return setUserActive(context.em, context.user!, id, active, staffCallerOf(context, 'setUserActive'));
   }
 
+  @Scope('admin:read')
   @Query(() => LoginTokenPage, {
     complexity: pageCost,
     description:
@@ -94,11 +107,15 @@ export class AdminResolver {
     return searchLoginTokens(em, search, pageOf(page));
   }
 
+  @Scope('admin:write')
+  @RequiresRecentPassword()
   @Mutation(() => Boolean, { description: 'Deletes a login token by its id; it stops working at once. NOT_FOUND if missing. Staff only.' })
   deleteLoginToken(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<boolean> {
     return deleteLoginTokenById(context.em, id, { caller: callerOf(context) });
   }
 
+  @Scope(NO_ACCESS_TOKENS)
+  @RequiresRecentPassword()
   @ChecksPassword()
   @Mutation(() => Boolean, {
     description:

@@ -60,7 +60,7 @@ async function insertLoginToken(em: EntityManager, userId: number, name: string,
        select ?, ?, ?, ?, now(), ${EXPIRY_SQL}
         where ?::int is null
            or (select count(*) from authtoken_login_token
-                where user_id = ? and (expiry is null or expiry > now())) < ?::int
+                where user_id = ? and kind = 'login' and (expiry is null or expiry > now())) < ?::int
        returning id, expiry`,
       [fresh.digest, fresh.tokenKey, userId, name, ...expiry, policy.limitPerUser, userId, policy.limitPerUser],
     );

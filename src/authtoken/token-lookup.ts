@@ -8,6 +8,7 @@
  * reads (see the rule in src/authtoken/token-store.ts): the writes here are rare and go through the ORM or,
  * for the bulk delete of expired tokens, raw SQL.
  */
+import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LoginTokenSettings } from '../settings';
 import { queryRows } from '../database/sql';
@@ -46,8 +47,19 @@ export interface LoginTokenRow extends UserRow {
   token_created: string;
   login_expiry: string | null;
   login_last_used: string | null;
+  /** `login` or `access` (an access token lives in the login tokens' table). */
+  login_kind: 'login' | 'access';
+  /** An access token's scopes; null for a login token (unrestricted). */
+  login_scopes: string[] | null;
+  login_allowed_cidrs: string[] | null;
+  login_rate_requests: number | null;
+  login_rate_seconds: number | null;
   expired: boolean;
   now: string;
+  /** Whether the client address is in one of an access token's networks (true without networks). */
+  address_allowed: boolean;
+  /** Seconds until an access token's rate allows another use, when this use was refused; else null. */
+  throttle_wait: number | null;
 }
 
 /** What a key turned out to be: no token, an expired login token (now deleted), or a token of either kind. */
@@ -76,37 +88,70 @@ const DRF_TOKEN_QUERY =
 
 // Every row sharing the token's first 15 characters (several only with a long TOKEN_PREFIX); the digest
 // decides. now() comes along so that expiry and refresh are judged by the database's clock, which set them.
+// An access token's network and rate are judged here too, so that it costs the same one query: $2 is the
+// client address (null when unknown: no network admits it), and with $4 the row whose digest is $3, alive,
+// of an active user and reached from an allowed network spends one hit of its rate (authtoken_throttle_hit,
+// PASSWORD_RATE's throttle, shared by every worker); CASE evaluates the call only for that row. That call is
+// the one write a named statement here makes: it happens when the statement executes, so a retry after a
+// pooler refused to prepare it (src/database/sql.ts) does not count twice.
+const ADDRESS_ALLOWED = '("t"."allowed_cidrs" is null or coalesce($2::inet <<= any("t"."allowed_cidrs"), false))';
+const NOT_EXPIRED = 'not coalesce("t"."expiry" <= now(), false)';
 const LOGIN_TOKEN_QUERY =
   'select "u".*, "t"."id" as "login_id", "t"."digest" as "login_digest", "t"."token_key" as "login_token_key", ' +
   '"t"."name" as "login_name", "t"."created" as "token_created", "t"."expiry" as "login_expiry", ' +
-  '"t"."last_used" as "login_last_used", coalesce("t"."expiry" <= now(), false) as "expired", now() as "now" ' +
+  '"t"."last_used" as "login_last_used", "t"."kind" as "login_kind", "t"."scopes" as "login_scopes", ' +
+  '"t"."allowed_cidrs"::text[] as "login_allowed_cidrs", "t"."rate_requests" as "login_rate_requests", ' +
+  '"t"."rate_seconds" as "login_rate_seconds", coalesce("t"."expiry" <= now(), false) as "expired", now() as "now", ' +
+  `${ADDRESS_ALLOWED} as "address_allowed", ` +
+  `case when "t"."rate_requests" is not null and $4::boolean and "t"."digest" = $3 and "u"."is_active" and ${NOT_EXPIRED} ` +
+  `and ${ADDRESS_ALLOWED} then authtoken_throttle_hit('access-token', "t"."id"::text, "t"."rate_requests", "t"."rate_seconds") ` +
+  'end as "throttle_wait" ' +
   'from "authtoken_login_token" as "t" inner join "auth_user" as "u" on "u"."id" = "t"."user_id" ' +
   'where "t"."token_key" = $1';
 
+/** Who presents a key: what an access token's networks and rate are judged by. */
+export interface Presenter {
+  /** The client address after TRUST_PROXY (an IPv4-mapped IPv6 address counts as IPv4); '' when unknown. */
+  ip?: string;
+  /** Spend one use of an access token's rate (false where a socket only checks its credential still holds). */
+  countUse?: boolean;
+  /** Who presented the key, as the security log records it (for TOKEN_EXPIRED). */
+  client?: ClientInfo | null;
+}
+
+/** The address as PostgreSQL's inet should judge it, or null when there is none usable. */
+function lookupAddress(ip: string | undefined): string | null {
+  if (!ip) return null;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  return isIP(ip) === 0 ? null : ip;
+}
 
 /**
  * Finds a key's token and user with one query. A key of neither shape is unknown without asking the
- * database. An expired login token is deleted, with its user's other expired ones (as knox does). For an
- * active user's login token, the write its use calls for (lastUsed, auto refresh) is returned, not done:
- * recordTokenUse() does it, once the operation is known not to be a side-effect-free `tokenInfo`.
+ * database. An access token presented from outside its networks is unknown too, before anything else is
+ * told or done (no oracle, no write). An expired login or access token is deleted, with its user's other
+ * expired ones (as knox does). For an active user's token, the write its use calls for (lastUsed, auto
+ * refresh) is returned, not done: recordTokenUse() does it, once the operation is known to run and not to be
+ * a side-effect-free `tokenInfo`.
  *
  * `em` only lends its connection pool: no entity is made, so a request that fails here needs no fork.
  */
-export async function lookupToken(em: EntityManager, key: string, policy: LoginTokenSettings, client: ClientInfo | null = null): Promise<Lookup> {
+export async function lookupToken(em: EntityManager, key: string, policy: LoginTokenSettings, presenter: Presenter = {}): Promise<Lookup> {
   if (isDrfKey(key)) {
     const [row] = await queryRows<DrfTokenRow>(em, DRF_TOKEN_QUERY, [key]);
     return row ? { found: 'token', kind: TokenKind.AUTHTOKEN, row } : NONE;
   }
   if (!isLoginToken(key)) return NONE;
-  const rows = await queryRows<LoginTokenRow>(em, LOGIN_TOKEN_QUERY, [tokenKeyOf(key)]);
   const digest = digestOf(key);
+  const rows = await queryRows<LoginTokenRow>(em, LOGIN_TOKEN_QUERY, [tokenKeyOf(key), lookupAddress(presenter.ip), digest, presenter.countUse ?? true]);
   const row = rows.find((candidate) => digestsMatch(candidate.login_digest, digest));
-  if (!row) return NONE;
+  if (!row || !row.address_allowed) return NONE;
   if (row.expired) {
     // knox's _cleanup_token: an expired token presented takes its user's other expired tokens with it. Raw
     // SQL: a bulk delete judged by the database's clock, in a CTE with the security log's TOKEN_EXPIRED so
     // that the 401 waits for one round trip, as before the log. Rare (once per token), not a named statement.
-    const event = eventValues({ client, userId: row.id, token: { kind: 'LOGIN', key: row.login_token_key } }, { type: SecurityEventType.TOKEN_EXPIRED });
+    const event = eventValues({ client: presenter.client ?? null, userId: row.id, token: { kind: 'LOGIN', key: row.login_token_key } }, { type: SecurityEventType.TOKEN_EXPIRED });
     const [inserted] = await em.execute<{ id: string; at: string }[]>(
       `with expired as (delete from authtoken_login_token where user_id = ? and expiry <= now()) ${eventInsert()}`,
       [row.id, ...event],
@@ -114,7 +159,7 @@ export async function lookupToken(em: EntityManager, key: string, policy: LoginT
     logInserted(inserted, event);
     return { found: 'expired' };
   }
-  return { found: 'token', kind: TokenKind.LOGIN, row, write: row.is_active ? dueWrite(em, row, policy) : null };
+  return { found: 'token', kind: TokenKind.LOGIN, row, write: row.is_active && row.throttle_wait === null ? dueWrite(em, row, policy) : null };
 }
 
 function dueWrite(em: EntityManager, row: LoginTokenRow, policy: LoginTokenSettings): TokenUse | null {
@@ -124,7 +169,8 @@ function dueWrite(em: EntityManager, row: LoginTokenRow, policy: LoginTokenSetti
   const lastUsed = row.login_last_used === null ? null : platform.parseDate(row.login_last_used);
   const expiry = row.login_expiry === null ? null : platform.parseDate(row.login_expiry);
   let nextExpiry = expiry;
-  if (policy.autoRefresh && policy.ttl > 0 && expiry) {
+  // An access token's expiry is its owner's choice (and a rotated key's grace end): never moved.
+  if (policy.autoRefresh && policy.ttl > 0 && expiry && row.login_kind === 'login') {
     const created = platform.parseDate(row.token_created).getTime();
     const cap = policy.autoRefreshMaxTtl === null ? Infinity : created + policy.autoRefreshMaxTtl * 1000;
     const refreshed = Math.min(now.getTime() + policy.ttl * 1000, cap);

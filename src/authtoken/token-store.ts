@@ -7,6 +7,9 @@
  * By role:
  * - src/authtoken/drf-tokens.ts: DRF tokens (made with the user, get-or-create, rotate, delete, backfill).
  * - src/authtoken/login-tokens.ts: login tokens (create within TOKEN_LIMIT_PER_USER, list, revoke, clear).
+ * - src/authtoken/access-tokens.ts: access tokens (issue 20), stored in the login tokens' table with
+ *   `kind = 'access'`: create (validated in src/access/), rotate with a grace; listed, revoked, looked up and
+ *   used exactly as login tokens are.
  * - src/authtoken/token-lookup.ts: the per-request lookup of a presented key, and the use it records.
  * - here: what concerns a token of either kind (logout, a password change's revocation, tokenInfo).
  * The two kinds are named as src/authtoken/token-kind.ts names them, everywhere.
@@ -29,6 +32,7 @@ import { tokenEvent } from './token-events';
 import { SecurityEventType } from '../security/event-types';
 import { writeWithEvents, type Audit, type TokenRef } from '../security/security-log';
 
+export * from './access-tokens';
 export * from './drf-tokens';
 export * from './login-tokens';
 export * from './token-lookup';
@@ -40,7 +44,7 @@ export type AuthToken = Token | LoginToken;
 /** A login token's first 15 characters, as stored in `tokenKey` (the admin finds a pasted token by it). */
 export { tokenKeyOf } from './keys';
 
-/** The kind of a token a request authenticated with. */
+/** The table-kind of a token a request authenticated with (an access token lives in the login tokens' table). */
 export function kindOf(token: AuthToken): TokenKind {
   return token instanceof LoginToken ? TokenKind.LOGIN : TokenKind.AUTHTOKEN;
 }
@@ -81,8 +85,15 @@ export async function deleteTokensOfUser(em: EntityManager, userId: number, keep
 /** What `tokenInfo` tells about a request's token: never the token itself. */
 export function describeToken(token: AuthToken) {
   return token instanceof LoginToken
-    ? { kind: TokenKind.LOGIN, created: token.created, expiry: token.expiry, name: token.name, tokenKey: token.tokenKey }
-    : { kind: TokenKind.AUTHTOKEN, created: token.created, expiry: null, name: null, tokenKey: tokenKeyOf(token.key) };
+    ? {
+        kind: token.kind === 'access' ? TokenKind.ACCESS : TokenKind.LOGIN,
+        created: token.created,
+        expiry: token.expiry,
+        name: token.name,
+        tokenKey: token.tokenKey,
+        scopes: token.scopes,
+      }
+    : { kind: TokenKind.AUTHTOKEN, created: token.created, expiry: null, name: null, tokenKey: tokenKeyOf(token.key), scopes: null };
 }
 
 /** Whether a login token is the one a request authenticated with (`AuthToken.current`). */

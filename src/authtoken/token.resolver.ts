@@ -6,8 +6,12 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import type { Context } from '../context';
 import { ChecksPassword } from '../limits/password-fields';
 import { loginThrottle } from '../users/credentials';
+import { NO_ACCESS_TOKENS, NO_SCOPE, Scope } from '../access/scope';
+import { drfCredential, loginCredential, markConfirmed } from '../access/sudo';
+import { rateText } from '../throttles/rate';
 import { User } from '../users/user.entity';
 import { LoginToken } from './login-token.entity';
+import { TokenKind } from './token-kind';
 import { LoginPayload, ObtainAuthTokenPayload, TokenInfo } from './token.types';
 import { login, logout, logoutAll, obtainAuthToken, type IssuedToken } from './token.service';
 import { callerOf } from '../security/caller';
@@ -37,7 +41,10 @@ export class TokenResolver {
     @Ctx() context: Context,
   ): Promise<ObtainAuthTokenPayload> {
     const { em, settings } = context;
-    return payload(await obtainAuthToken(em, username, password, settings, loginThrottle(context), callerOf(context)));
+    const issued = await obtainAuthToken(em, username, password, settings, loginThrottle(context), callerOf(context));
+    // The password was just checked: the token returned is fresh for sudo mode.
+    await markConfirmed(em, drfCredential(issued.token), settings.sudo.maxAge);
+    return payload(issued);
   }
 
   @ChecksPassword()
@@ -55,9 +62,11 @@ export class TokenResolver {
   ): Promise<LoginPayload> {
     const { em, settings } = context;
     const issued = await login(em, username, password, name, settings, loginThrottle(context), callerOf(context));
+    await markConfirmed(em, loginCredential(issued.id), settings.sudo.maxAge);
     return { token: issued.token, tokenId: issued.id, expiry: issued.expiry, user: await em.findOneOrFail(User, issued.userId) };
   }
 
+  @Scope(NO_ACCESS_TOKENS)
   @Authorized()
   @Mutation(() => ObtainAuthTokenPayload, { description: "Replaces the caller's token; the old key stops working at once." })
   async regenerateToken(@Ctx() context: Context): Promise<ObtainAuthTokenPayload> {
@@ -66,6 +75,7 @@ export class TokenResolver {
     return payload({ token: key, userId: user!.id, email: user!.email });
   }
 
+  @Scope(NO_SCOPE)
   @Authorized()
   @Mutation(() => Boolean, {
     description:
@@ -78,6 +88,7 @@ export class TokenResolver {
     return deleted;
   }
 
+  @Scope(NO_ACCESS_TOKENS)
   @Authorized()
   @Mutation(() => Int, { description: "Deletes every token of the caller, the DRF token included (knox's logoutall), and clears the session cookie; returns how many." })
   async logoutAll(@Ctx() context: Context): Promise<number> {
@@ -87,20 +98,23 @@ export class TokenResolver {
     return deleted;
   }
 
+  @Scope('tokens:read')
   @Authorized()
-  @Query(() => [LoginToken], { description: "The caller's unexpired login tokens, newest first; `current` marks the one in use." })
+  @Query(() => [LoginToken], { description: "The caller's unexpired login and access tokens, newest first; `current` marks the one in use." })
   myTokens(@Ctx() { em, user }: Context): Promise<LoginToken[]> {
     return listLoginTokens(em, user!.id);
   }
 
+  @Scope('tokens:write')
   @Authorized()
   @Mutation(() => Boolean, {
-    description: "Deletes one of the caller's login tokens. Another user's or an unknown id is NOT_FOUND.",
+    description: "Deletes one of the caller's login or access tokens. Another user's or an unknown id is NOT_FOUND.",
   })
   revokeToken(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<boolean> {
     return revokeLoginToken(context.em, context.user!.id, id, { caller: callerOf(context) });
   }
 
+  @Scope(NO_SCOPE)
   @Authorized()
   @Query(() => TokenInfo, { description: 'The token this request authenticated with. No side effect: it never refreshes the token.' })
   tokenInfo(@Ctx() { auth }: Context): TokenInfo {
@@ -110,6 +124,24 @@ export class TokenResolver {
 
 @Resolver(() => LoginToken)
 export class LoginTokenFieldResolver {
+  @FieldResolver(() => TokenKind, { description: 'LOGIN or ACCESS.' })
+  kind(@Root() token: LoginToken): TokenKind {
+    return token.kind === 'access' ? TokenKind.ACCESS : TokenKind.LOGIN;
+  }
+
+  @FieldResolver(() => [String], {
+    nullable: true,
+    description: "An access token's networks (PostgreSQL cidr form), empty for anywhere; null for a login token.",
+  })
+  allowedCidrs(@Root() token: LoginToken): string[] | null {
+    return token.kind === 'access' ? (token.allowedCidrs ?? []) : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "An access token's rate (`100/minute`); null for none." })
+  rate(@Root() token: LoginToken): string | null {
+    return token.rateRequests === null || token.rateSeconds === null ? null : rateText({ requests: token.rateRequests, seconds: token.rateSeconds });
+  }
+
   @FieldResolver(() => Boolean, { description: 'Whether this is the token the request authenticated with.' })
   current(@Root() token: LoginToken, @Ctx() { auth }: Context): boolean {
     return isCurrentToken(token, auth);

@@ -47,4 +47,7 @@ export class TokenInfo {
 
   @Field({ description: "The token's first 15 characters." })
   tokenKey!: string;
+
+  @Field(() => [String], { nullable: true, description: "An access token's scopes; null for AUTHTOKEN and LOGIN, which are unrestricted." })
+  scopes!: string[] | null;
 }

@@ -5,13 +5,22 @@
 import { SettingsError } from '../settings';
 import { CommandError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type Command, type CommandIO } from './command';
 import { clearTokensCommand } from './cleartokens';
+import { createAccessTokenCommand } from './create-access-token';
 import { createTokenCommand } from './create-token';
 import { createSuperuserCommand } from './createsuperuser';
 import { ensureTokensCommand } from './ensure-tokens';
 import { migrateCommand } from './migrate';
 import { pruneSecurityLogCommand } from './prune-security-log';
 
-export const commands: Command[] = [clearTokensCommand, createTokenCommand, createSuperuserCommand, ensureTokensCommand, migrateCommand, pruneSecurityLogCommand];
+export const commands: Command[] = [
+  clearTokensCommand,
+  createAccessTokenCommand,
+  createTokenCommand,
+  createSuperuserCommand,
+  ensureTokensCommand,
+  migrateCommand,
+  pruneSecurityLogCommand,
+];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

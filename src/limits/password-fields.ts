@@ -22,7 +22,7 @@ export function ChecksPassword(): MethodDecorator {
 }
 
 /** The response keys of the root fields a selection asks for, fragments included. */
-function rootFieldKeys(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, keys = new Map<string, string>(), seen = new Set<string>()) {
+export function rootFieldKeys(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, keys = new Map<string, string>(), seen = new Set<string>()) {
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
       // graphql-js runs one resolver per response key, however often the same key is selected.

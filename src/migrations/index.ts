@@ -7,6 +7,7 @@ import { Migration20261129000100_login_tokens } from './Migration20261129000100_
 import { Migration20261129000200_live_events } from './Migration20261129000200_live_events';
 import { Migration20261203000000_token_kinds } from './Migration20261203000000_token_kinds';
 import { Migration20261203000100_security_events } from './Migration20261203000100_security_events';
+import { Migration20261203000200_access_tokens } from './Migration20261203000200_access_tokens';
 
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261129000200_live_events', class: Migration20261129000200_live_events },
   { name: 'Migration20261203000000_token_kinds', class: Migration20261203000000_token_kinds },
   { name: 'Migration20261203000100_security_events', class: Migration20261203000100_security_events },
+  { name: 'Migration20261203000200_access_tokens', class: Migration20261203000200_access_tokens },
 ];

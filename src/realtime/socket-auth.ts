@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { authenticate, authenticateKey, type Authenticated, type AuthenticationSettings } from '../authentication';
+import type { Presenter } from '../authtoken/token-store';
 import { LoginToken } from '../authtoken/login-token.entity';
 import { TokenKind } from '../authtoken/token-kind';
 import type { SocketCredential } from './socket-registry';
@@ -43,12 +44,12 @@ export async function authenticateSocket(
   settings: AuthenticationSettings,
   key: SocketKey | undefined,
   em?: EntityManager,
-  client: ClientInfo | null = null,
+  presenter: Presenter = {},
 ): Promise<SocketAuthentication | null> {
   const requestEm = () => em ?? orm.em.fork();
   const authenticated =
     key && 'cookie' in key
-      ? await authenticateKey(orm.em, key.cookie, settings, requestEm, client)
-      : await authenticate(orm.em, key?.authorization, settings, requestEm, client);
+      ? await authenticateKey(orm.em, key.cookie, settings, requestEm, presenter)
+      : await authenticate(orm.em, key?.authorization, settings, requestEm, presenter);
   return authenticated && { authenticated, credential: credentialOf(authenticated) };
 }

@@ -113,6 +113,19 @@ export class SocketRegistry {
     return closed;
   }
 
+  /**
+   * Brings forward the expiry of the sockets of these credentials to `until` when they would live longer (a
+   * rotated access token's grace): at that time they are checked again, and close when the key is dead.
+   */
+  shortenCredentials(kind: TokenKind, ids: readonly string[], until: Date): void {
+    for (const id of ids) {
+      for (const entry of [...(this.byCredential.get(credentialKey(kind, id)) ?? [])]) {
+        const current = entry.credential.expiresAt;
+        if (!current || current > until) this.setExpiry(entry.socket, until);
+      }
+    }
+  }
+
   /** Closes every socket of these users (deactivated); returns how many. */
   revokeUsers(ids: readonly number[], reason = USER_INACTIVE): number {
     let closed = 0;

@@ -34,7 +34,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
-import { AuthenticationFailed, INVALID_TOKEN, ServiceUnavailable, TooManyOperations } from '../errors';
+import { AuthenticationFailed, INVALID_TOKEN, ServiceUnavailable, Throttled, TooManyOperations } from '../errors';
 import { logger } from '../logger';
 import { outageOf } from '../operations/outage';
 import { Refusal, type OperationPipeline } from '../operations/pipeline';
@@ -163,10 +163,12 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   // A credential reaching its expiry is checked again before its sockets close: a login token refreshed by
   // its use elsewhere (AUTO_REFRESH) lives on, one deleted or expired closes with DRF's message.
   hub.registry.expiryCheck = async (socket) => {
-    const key = states.get(socket as WebSocket)?.key;
+    const state = states.get(socket as WebSocket);
+    const key = state?.key;
     if (!key) return { reason: INVALID_TOKEN };
     try {
-      const auth = await authenticateSocket(orm, settings, key);
+      // Checking that the credential still holds is no use of it: an access token's rate is not spent.
+      const auth = await authenticateSocket(orm, settings, key, undefined, { ip: state.ip, countUse: false });
       return { expiresAt: auth?.credential.expiresAt ?? null };
     } catch (error) {
       if (error instanceof AuthenticationFailed) return { reason: error.message };
@@ -210,12 +212,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         let auth: SocketAuthentication | null;
         let key: SocketKey | undefined;
         const since = Date.now();
+        const ip = proxyaddr(request, trust);
         try {
           const authorization = authorizationParam(ctx.connectionParams);
           // The cookie counts only without an Authorization, as over HTTP; its Origin passed verifyClient.
           const cookie = settings.sessions.cookie && authorization === undefined ? sessionKeyFrom(request.headers.cookie, settings.sessions) : undefined;
           key = authorization !== undefined ? { authorization } : cookie !== undefined ? { cookie } : undefined;
-          auth = await authenticateSocket(orm, settings, key, undefined, socketClient(request, proxyaddr(request, trust), null));
+          // An access token's networks apply to the socket; its rate is spent by operations, not by connecting.
+          auth = await authenticateSocket(orm, settings, key, undefined, { ip, countUse: false, client: socketClient(request, ip, null) });
         } catch (error) {
           if (error instanceof BadConnectionParams) socket.close(CloseCode.BadRequest, error.message);
           else if (error instanceof AuthenticationFailed) socket.close(CloseCode.Forbidden, error.message);
@@ -232,7 +236,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           }
           if (!hub.registry.add(socket, auth.credential, since)) return false;
         }
-        states.set(socket, { key: auth ? key! : null, ip: proxyaddr(request, trust) });
+        states.set(socket, { key: auth ? key! : null, ip });
         return true;
       },
       onClose: (ctx) => {
@@ -268,12 +272,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         let auth: SocketAuthentication | null = null;
         if (state.key !== null) {
           try {
-            auth = await authenticateSocket(orm, settings, state.key, em, client);
+            auth = await authenticateSocket(orm, settings, state.key, em, { ip: state.ip, client });
           } catch (error) {
             if (error instanceof AuthenticationFailed) {
               socket.close(CloseCode.Forbidden, error.message);
               return [error];
             }
+            // An access token past its rate: this operation is refused, the socket stays.
+            if (error instanceof Throttled) return [error];
             return [outageOrThrow(error)];
           }
         }

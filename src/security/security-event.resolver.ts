@@ -5,6 +5,7 @@
  */
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth-checker';
+import { Scope } from '../access/scope';
 import type { Context } from '../context';
 import { connectionCost } from '../limits/cost';
 import { DEFAULT_EVENTS, ownSecurityEvents, pageSize, searchSecurityEvents, MAX_EVENTS } from './security-event.queries';
@@ -14,6 +15,7 @@ const DEFAULT_OWN_EVENTS = 20;
 
 @Resolver()
 export class SecurityEventResolver {
+  @Scope('admin:read')
   @Authorized(Role.STAFF)
   @Query(() => SecurityEventConnection, {
     complexity: connectionCost,
@@ -28,6 +30,7 @@ export class SecurityEventResolver {
     return searchSecurityEvents(em, filter, { first: pageSize(first, DEFAULT_EVENTS), after }, settings.database.django);
   }
 
+  @Scope('profile:read')
   @Authorized()
   @Query(() => SecurityEventConnection, {
     complexity: connectionCost,

@@ -176,9 +176,44 @@ export const loginTokens = {
     limitPerUser: setting({
       name: 'TOKEN_LIMIT_PER_USER',
       documentedDefault: 'unset: no limit',
-      description: 'unexpired login tokens per user before `login` answers 403',
+      description: 'unexpired login tokens per user before `login` answers 403 (access tokens are not counted)',
       parse: integer(1, 1_000_000),
       unset: null,
+    }),
+  },
+};
+
+/** Access tokens for machines: see docs/access-tokens.md. */
+export const accessTokens = {
+  title: 'Access tokens',
+  settings: {
+    /** Days an access token lives when created without expiresInDays (ignored when maxDays is 0). */
+    defaultDays: setting({
+      name: 'ACCESS_TOKEN_DEFAULT_DAYS',
+      default: '30',
+      description: "an access token's life when `createAccessToken` omits `expiresInDays`; at most `ACCESS_TOKEN_MAX_DAYS`",
+      parse: integer(1, 36_600),
+    }),
+    /** The longest expiresInDays; 0 for no cap, and then an omitted expiresInDays means never. */
+    maxDays: setting({
+      name: 'ACCESS_TOKEN_MAX_DAYS',
+      default: '366',
+      description: 'the longest `expiresInDays` (GitHub\'s organisation default); `0`: no cap, and an omitted `expiresInDays` means never',
+      parse: integer(0, 36_600),
+    }),
+  },
+};
+
+/** Sudo mode (src/access/sudo.ts): what mints credentials or changes other accounts needs a fresh password. */
+export const sudo = {
+  title: 'Sudo mode',
+  settings: {
+    /** Seconds a password confirmation counts as fresh; 0 turns sudo mode off. */
+    maxAge: setting({
+      name: 'SUDO_MAX_AGE',
+      default: '900',
+      description: 'seconds a password confirmation unlocks `createAccessToken`, `rotateToken` and the staff writes; `0` turns sudo mode off',
+      parse: integer(0, 86_400),
     }),
   },
 };
@@ -379,4 +414,4 @@ export const securityLog = {
 };
 
 /** The groups, in the order of the README table. */
-export const GROUPS = { server, database, tokens, loginTokens, sessions, passwords, limits, throttles, sockets, logging, securityLog };
+export const GROUPS = { server, database, tokens, loginTokens, accessTokens, sudo, sessions, passwords, limits, throttles, sockets, logging, securityLog };

@@ -10,7 +10,8 @@
  * A bad value stops the start-up with a SettingsError naming the variable: a typo must not silently fall back.
  */
 import { isSet, read, readGroup, type Env, type Setting, type ValuesOf } from './declare';
-import { database, GROUPS, limits, loginTokens, logging, NODE_ENV, passwords, securityLog, server, sessions, sockets, throttles, tokens } from './declarations';
+import { accessTokens, database, GROUPS, limits, loginTokens, logging, NODE_ENV, passwords, securityLog, server, sessions, sockets, sudo, throttles, tokens } from './declarations';
+import { SettingsError } from './parsers';
 
 export { SettingsError, type ThrottleRate } from './parsers';
 export type { NodeEnv } from './declare';
@@ -31,6 +32,8 @@ export type DatabaseSettings = ValuesOf<typeof database> & {
 };
 export type TokenSettings = ValuesOf<typeof tokens>;
 export type LoginTokenSettings = ValuesOf<typeof loginTokens>;
+export type AccessTokenSettings = ValuesOf<typeof accessTokens>;
+export type SudoSettings = ValuesOf<typeof sudo>;
 export type PasswordSettings = ValuesOf<typeof passwords>;
 /** What one operation may ask for, and whether introspection is allowed (src/limits/). */
 export type OperationLimits = ValuesOf<typeof limits> & {
@@ -60,5 +63,9 @@ export function loadSettings(env: Env = process.env): Settings {
   // Whether a variable was set at all, for messages and fallbacks that say which it was.
   grouped.database.dataDirExplicit = isSet(env, database.settings.dataDir.name);
   grouped.limits.introspectionExplicit = isSet(env, limits.settings.introspection.name);
+  const { defaultDays, maxDays } = grouped.accessTokens;
+  if (maxDays > 0 && defaultDays > maxDays) {
+    throw new SettingsError(`ACCESS_TOKEN_DEFAULT_DAYS (${defaultDays}) must not exceed ACCESS_TOKEN_MAX_DAYS (${maxDays})`);
+  }
   return grouped;
 }

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
+import { parseRate, type ThrottleRate } from '../throttles/rate';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -50,27 +51,18 @@ export function oneOf<T extends string>(allowed: readonly T[]): Parser<T> {
 /** A directory, resolved against the working directory as the server starts. */
 export const directory: Parser<string> = ({ value }) => path.resolve(value);
 
-/** A DRF throttle rate: `requests` per `seconds`. */
-export interface ThrottleRate {
-  requests: number;
-  seconds: number;
-}
-
-const PERIODS: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86_400, day: 86_400 };
+export type { ThrottleRate } from '../throttles/rate';
 
 /**
- * DRF's throttle-rate format, `<requests>/<period>` (`30/minute`, `1000/day`, `5/s`); `0` turns it off. DRF
- * reads only the period's first letter; here a period must be a whole unit name, so a typo is an error.
+ * DRF's throttle-rate format (src/throttles/rate.ts, shared with an access token's `rate`); `0` turns it off.
  */
 export const throttleRate: Parser<ThrottleRate | null> = ({ value, name, written }) => {
-  const lower = value.toLowerCase();
-  if (lower === '0') return null;
-  const match = /^(\d{1,9})\/([a-z]+?)s?$/.exec(lower);
-  const seconds = match ? PERIODS[match[2]] : undefined;
-  if (!match || !seconds || Number(match[1]) < 1) {
+  if (value === '0') return null;
+  const rate = parseRate(value);
+  if (!rate) {
     throw new SettingsError(`${name} must be a rate such as 30/minute or 1000/day (second, minute, hour, day), or 0 for none, got "${written}"`);
   }
-  return { requests: Number(match[1]), seconds };
+  return rate;
 };
 
 /** A PostgreSQL URL naming a database. The messages never echo the URL: it may hold a password. */

@@ -7,6 +7,7 @@ import { registerUser } from './user.service';
 import { loginThrottle } from './credentials';
 import { changePassword } from './password-change';
 import { callerOf } from '../security/caller';
+import { NO_ACCESS_TOKENS, Scope } from '../access/scope';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -16,6 +17,7 @@ export class UserResolver {
     return registerUser(context.em, input, context.settings.passwords, callerOf(context));
   }
 
+  @Scope(NO_ACCESS_TOKENS)
   @Authorized()
   @ChecksPassword()
   @Mutation(() => Boolean, {
@@ -35,6 +37,7 @@ export class UserResolver {
     return changePassword(em, user!, auth!, change, settings, loginThrottle(context), callerOf(context));
   }
 
+  @Scope('profile:read')
   @Authorized()
   @Query(() => User, { description: 'The authenticated user.' })
   me(@Ctx() { user }: Context): User {

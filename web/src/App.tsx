@@ -12,6 +12,7 @@ import { followLink, navigate, paths, usePath } from './router';
 import { AccountScreen } from './screens/AccountScreen';
 import { AdminScreen } from './screens/AdminScreen';
 import { LOGGED_OUT, LoginScreen } from './screens/LoginScreen';
+import { PasswordPrompt } from './screens/PasswordPrompt';
 import { ProductsScreen } from './screens/ProductsScreen';
 import { RegisterScreen } from './screens/RegisterScreen';
 
@@ -63,6 +64,7 @@ function SignedIn() {
         {me.error && !user && !isUnauthenticated(me.error) ? <ErrorNotice error={me.error} onRetry={() => void me.refetch()} /> : null}
         {Screen ? <Screen /> : null}
       </main>
+      <PasswordPrompt />
     </>
   );
 }

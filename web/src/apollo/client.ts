@@ -4,14 +4,16 @@
  * 1. unauthenticatedLink: any 401 (status 401, or UNAUTHENTICATED in the body) clears the stored token with
  *    the server's message, which sends the app back to the login screen; an expired login token
  *    (`extensions.reason: TOKEN_EXPIRED`) says that the session expired instead.
- * 2. authLink: adds `Authorization: <keyword> <key>` to every operation except the public ones. Register and
+ * 2. reauthenticationLink (./reauthentication.ts): an operation answered REAUTHENTICATION_REQUIRED (sudo mode)
+ *    waits while the password prompt asks for the password, then is sent once more.
+ * 3. authLink: adds `Authorization: <keyword> <key>` to every operation except the public ones. Register and
  *    obtainAuthToken and login never carry it: the server authenticates eagerly, so a stale header would fail them and
  *    a user with a revoked token could never log in again.
- * 3. tokenChangeLink (./websocket.ts): while an operation that replaces or ends the token runs, the socket's
+ * 4. tokenChangeLink (./websocket.ts): while an operation that replaces or ends the token runs, the socket's
  *    4403 for the old token is this tab's own doing, not a revocation from elsewhere.
- * 4. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
+ * 5. retryLink: a query whose server is unreachable or answering 503 is retried a few times with backoff, so a
  *    restart of a second or two goes unnoticed. Mutations are not retried: the first attempt may have landed.
- * 5. HttpLink to /graphql on the same origin, and subscriptions over WebSocket on the same path
+ * 6. HttpLink to /graphql on the same origin, and subscriptions over WebSocket on the same path
  *    (./websocket.ts), where a token revoked elsewhere ends the session too. Both send each operation by
  *    its id in the trusted-documents manifest, not its text (./document-ids.ts).
  * With cookie sessions (AUTH_COOKIE) no header is sent: the browser sends the HttpOnly cookie.
@@ -26,6 +28,7 @@ import { authorizationHeader, graphqlUrl } from '../server-config';
 import { graphQLErrorsOf, isUnauthenticated, isUnavailable } from './errors';
 import { createWsLink, tokenChangeLink } from './websocket';
 import { fetchByDocumentId } from './document-ids';
+import { reauthenticationLink } from './reauthentication';
 
 /** Operations that must reach the server anonymously whatever the stored token. */
 export const PUBLIC_OPERATIONS = new Set(['Register', 'ObtainAuthToken', 'Login', 'StartSession']);
@@ -71,7 +74,14 @@ function isSubscription(operation: ApolloLink.Operation): boolean {
 
 export function createApolloClient(): ApolloClient {
   let client: ApolloClient | undefined;
-  const http = ApolloLink.from([unauthenticatedLink, authLink, tokenChangeLink, retryLink, new HttpLink({ uri: graphqlUrl, fetch: fetchByDocumentId })]);
+  const http = ApolloLink.from([
+    unauthenticatedLink,
+    reauthenticationLink,
+    authLink,
+    tokenChangeLink,
+    retryLink,
+    new HttpLink({ uri: graphqlUrl, fetch: fetchByDocumentId }),
+  ]);
   client = new ApolloClient({
     link: ApolloLink.split(isSubscription, createWsLink(() => client), http),
     // A token is identified by its key (it has no id); a regenerated key is a new object.

@@ -21,7 +21,11 @@ type Documents = {
     "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": typeof types.RegenerateTokenDocument,
     "\n  mutation StartSession($username: String!, $password: String!, $name: String) {\n    startSession(username: $username, password: $password, name: $name) {\n      tokenId\n      expiry\n    }\n  }\n": typeof types.StartSessionDocument,
     "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n": typeof types.LoginDocument,
-    "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n": typeof types.MyTokensDocument,
+    "\n  query MyTokens {\n    myTokens {\n      id\n      kind\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n      scopes\n      allowedCidrs\n      rate\n    }\n  }\n": typeof types.MyTokensDocument,
+    "\n  query AccessScopes {\n    accessScopes {\n      name\n      description\n    }\n  }\n": typeof types.AccessScopesDocument,
+    "\n  mutation CreateAccessToken($name: String!, $scopes: [String!]!, $expiresInDays: Int, $allowedCidrs: [String!], $rate: String) {\n    createAccessToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays, allowedCidrs: $allowedCidrs, rate: $rate) {\n      token\n      tokenId\n      name\n      scopes\n      expiry\n    }\n  }\n": typeof types.CreateAccessTokenDocument,
+    "\n  mutation RotateToken($id: ID!, $graceSeconds: Int) {\n    rotateToken(id: $id, graceSeconds: $graceSeconds) {\n      token\n      tokenId\n      name\n      expiry\n    }\n  }\n": typeof types.RotateTokenDocument,
+    "\n  mutation ConfirmPassword($password: String!) {\n    confirmPassword(password: $password)\n  }\n": typeof types.ConfirmPasswordDocument,
     "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n": typeof types.RevokeTokenDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
@@ -31,7 +35,7 @@ type Documents = {
     "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": typeof types.DeleteTokenDocument,
     "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": typeof types.SetUserActiveDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n": typeof types.CreateUserDocument,
-    "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": typeof types.AdminLoginTokensDocument,
+    "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        kind\n        scopes\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": typeof types.AdminLoginTokensDocument,
     "\n  mutation DeleteLoginToken($id: ID!) {\n    deleteLoginToken(id: $id)\n  }\n": typeof types.DeleteLoginTokenDocument,
     "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": typeof types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": typeof types.CreateProductDocument,
@@ -49,7 +53,11 @@ const documents: Documents = {
     "\n  mutation RegenerateToken {\n    regenerateToken {\n      token\n    }\n  }\n": types.RegenerateTokenDocument,
     "\n  mutation StartSession($username: String!, $password: String!, $name: String) {\n    startSession(username: $username, password: $password, name: $name) {\n      tokenId\n      expiry\n    }\n  }\n": types.StartSessionDocument,
     "\n  mutation Login($username: String!, $password: String!, $name: String) {\n    login(username: $username, password: $password, name: $name) {\n      token\n      tokenId\n      expiry\n    }\n  }\n": types.LoginDocument,
-    "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n": types.MyTokensDocument,
+    "\n  query MyTokens {\n    myTokens {\n      id\n      kind\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n      scopes\n      allowedCidrs\n      rate\n    }\n  }\n": types.MyTokensDocument,
+    "\n  query AccessScopes {\n    accessScopes {\n      name\n      description\n    }\n  }\n": types.AccessScopesDocument,
+    "\n  mutation CreateAccessToken($name: String!, $scopes: [String!]!, $expiresInDays: Int, $allowedCidrs: [String!], $rate: String) {\n    createAccessToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays, allowedCidrs: $allowedCidrs, rate: $rate) {\n      token\n      tokenId\n      name\n      scopes\n      expiry\n    }\n  }\n": types.CreateAccessTokenDocument,
+    "\n  mutation RotateToken($id: ID!, $graceSeconds: Int) {\n    rotateToken(id: $id, graceSeconds: $graceSeconds) {\n      token\n      tokenId\n      name\n      expiry\n    }\n  }\n": types.RotateTokenDocument,
+    "\n  mutation ConfirmPassword($password: String!) {\n    confirmPassword(password: $password)\n  }\n": types.ConfirmPasswordDocument,
     "\n  mutation RevokeToken($id: ID!) {\n    revokeToken(id: $id)\n  }\n": types.RevokeTokenDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
@@ -59,7 +67,7 @@ const documents: Documents = {
     "\n  mutation DeleteToken($key: String!) {\n    deleteToken(key: $key)\n  }\n": types.DeleteTokenDocument,
     "\n  mutation SetUserActive($id: ID!, $active: Boolean!) {\n    setUserActive(id: $id, active: $active) {\n      id\n      isActive\n    }\n  }\n": types.SetUserActiveDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n    }\n  }\n": types.CreateUserDocument,
-    "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": types.AdminLoginTokensDocument,
+    "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        kind\n        scopes\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n": types.AdminLoginTokensDocument,
     "\n  mutation DeleteLoginToken($id: ID!) {\n    deleteLoginToken(id: $id)\n  }\n": types.DeleteLoginTokenDocument,
     "\n  query Products($limit: Int!, $offset: Int!) {\n    products(limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        description\n        price\n        updated\n      }\n    }\n  }\n": types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n      description\n      price\n      updated\n    }\n  }\n": types.CreateProductDocument,
@@ -115,7 +123,23 @@ export function graphql(source: "\n  mutation Login($username: String!, $passwor
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n"): (typeof documents)["\n  query MyTokens {\n    myTokens {\n      id\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n    }\n  }\n"];
+export function graphql(source: "\n  query MyTokens {\n    myTokens {\n      id\n      kind\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n      scopes\n      allowedCidrs\n      rate\n    }\n  }\n"): (typeof documents)["\n  query MyTokens {\n    myTokens {\n      id\n      kind\n      name\n      tokenKey\n      created\n      expiry\n      lastUsed\n      current\n      scopes\n      allowedCidrs\n      rate\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccessScopes {\n    accessScopes {\n      name\n      description\n    }\n  }\n"): (typeof documents)["\n  query AccessScopes {\n    accessScopes {\n      name\n      description\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAccessToken($name: String!, $scopes: [String!]!, $expiresInDays: Int, $allowedCidrs: [String!], $rate: String) {\n    createAccessToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays, allowedCidrs: $allowedCidrs, rate: $rate) {\n      token\n      tokenId\n      name\n      scopes\n      expiry\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAccessToken($name: String!, $scopes: [String!]!, $expiresInDays: Int, $allowedCidrs: [String!], $rate: String) {\n    createAccessToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays, allowedCidrs: $allowedCidrs, rate: $rate) {\n      token\n      tokenId\n      name\n      scopes\n      expiry\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateToken($id: ID!, $graceSeconds: Int) {\n    rotateToken(id: $id, graceSeconds: $graceSeconds) {\n      token\n      tokenId\n      name\n      expiry\n    }\n  }\n"): (typeof documents)["\n  mutation RotateToken($id: ID!, $graceSeconds: Int) {\n    rotateToken(id: $id, graceSeconds: $graceSeconds) {\n      token\n      tokenId\n      name\n      expiry\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmPassword($password: String!) {\n    confirmPassword(password: $password)\n  }\n"): (typeof documents)["\n  mutation ConfirmPassword($password: String!) {\n    confirmPassword(password: $password)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -155,7 +179,7 @@ export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        kind\n        scopes\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminLoginTokens($search: String, $limit: Int, $offset: Int) {\n    loginTokens(search: $search, limit: $limit, offset: $offset) {\n      total\n      items {\n        id\n        kind\n        scopes\n        name\n        tokenKey\n        created\n        expiry\n        lastUsed\n        user {\n          id\n          username\n          email\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-/** The account's operations: register, log in (DRF token or login token), who am I, log out, regenerate the token, devices, password. */
+/** The account's operations: register, log in (DRF token or login token), who am I, log out, regenerate the token, devices, access tokens, password. */
 import { graphql } from '../gql';
 
 export const RegisterDocument = graphql(`
@@ -73,13 +73,55 @@ export const MyTokensDocument = graphql(`
   query MyTokens {
     myTokens {
       id
+      kind
       name
       tokenKey
       created
       expiry
       lastUsed
       current
+      scopes
+      allowedCidrs
+      rate
     }
+  }
+`);
+
+export const AccessScopesDocument = graphql(`
+  query AccessScopes {
+    accessScopes {
+      name
+      description
+    }
+  }
+`);
+
+export const CreateAccessTokenDocument = graphql(`
+  mutation CreateAccessToken($name: String!, $scopes: [String!]!, $expiresInDays: Int, $allowedCidrs: [String!], $rate: String) {
+    createAccessToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays, allowedCidrs: $allowedCidrs, rate: $rate) {
+      token
+      tokenId
+      name
+      scopes
+      expiry
+    }
+  }
+`);
+
+export const RotateTokenDocument = graphql(`
+  mutation RotateToken($id: ID!, $graceSeconds: Int) {
+    rotateToken(id: $id, graceSeconds: $graceSeconds) {
+      token
+      tokenId
+      name
+      expiry
+    }
+  }
+`);
+
+export const ConfirmPasswordDocument = graphql(`
+  mutation ConfirmPassword($password: String!) {
+    confirmPassword(password: $password)
   }
 `);
 

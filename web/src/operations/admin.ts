@@ -79,6 +79,8 @@ export const AdminLoginTokensDocument = graphql(`
       total
       items {
         id
+        kind
+        scopes
         name
         tokenKey
         created

@@ -35,7 +35,8 @@ export function AccountDevices({ onRetry }: { onRetry: () => void }) {
     }
   }
 
-  const items = tokens.data?.myTokens;
+  // Access tokens are machines', listed in their own section (AccountAccessTokens).
+  const items = tokens.data?.myTokens.filter((token) => token.kind === 'LOGIN');
   return (
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">Your devices</h2>

@@ -1,6 +1,7 @@
 /**
  * Who am I (me), the token in use, and regenerating the DRF token (the old key stops working at once); the
- * devices logged in with login tokens, the change-password form, and the account's security events.
+ * devices logged in with login tokens, the access tokens for machines, the change-password form, and the
+ * account's security events.
  */
 import { useState, useSyncExternalStore } from 'react';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
@@ -10,6 +11,7 @@ import { ErrorNotice, Loading, SuccessNotice } from '../components/Notice';
 import { formatDate } from '../format';
 import { MeDocument, RegenerateTokenDocument } from '../operations/account';
 import { authKeyword } from '../server-config';
+import { AccountAccessTokens } from './AccountAccessTokens';
 import { AccountDevices } from './AccountDevices';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { AccountSecurity } from './AccountSecurity';
@@ -83,6 +85,7 @@ export function AccountScreen() {
       </button>
 
       <AccountDevices onRetry={retryAll} />
+      <AccountAccessTokens />
       <ChangePasswordForm />
       <AccountSecurity onRetry={retryAll} />
     </section>

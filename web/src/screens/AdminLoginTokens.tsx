@@ -1,6 +1,7 @@
 /**
- * The admin's Login tokens section (knox's AuthToken admin): list and search login tokens by username, email
- * or a pasted token (matched by its first 15 characters, `tokenKey`), and revoke one. Never the token itself.
+ * The admin's Login tokens section (knox's AuthToken admin): list and search login and access tokens (an
+ * access token's scopes shown) by username, email or a pasted token (matched by its first 15 characters,
+ * `tokenKey`), and revoke one. Never the token itself.
  */
 import { useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
@@ -42,6 +43,7 @@ export function AdminLoginTokens() {
             <tr>
               <th>Token key</th>
               <th>Device</th>
+              <th>Kind</th>
               <th>User</th>
               <th>Created</th>
               <th>Last used</th>
@@ -56,6 +58,19 @@ export function AdminLoginTokens() {
                   <code className="token">{token.tokenKey}…</code>
                 </td>
                 <td>{token.name || '—'}</td>
+                <td>
+                  {token.kind === 'ACCESS' ? (
+                    <span className="scopes" aria-label={`Access token: ${(token.scopes ?? []).join(', ')}`}>
+                      {(token.scopes ?? []).map((scope) => (
+                        <span key={scope} className="badge">
+                          {scope}
+                        </span>
+                      ))}
+                    </span>
+                  ) : (
+                    'Login'
+                  )}
+                </td>
                 <td>
                   <strong>{token.user.username}</strong>
                   <div className="muted">{token.user.email}</div>
