@@ -138,6 +138,26 @@ describe('the WebSocket under random input', () => {
     await expectLive();
   });
 
+  it('closes a socket whose client sends a message only a server sends with 4400, not 4500', async () => {
+    for (const sent of [
+      { id: ' ', type: 'next', payload: {} },
+      { id: '1', type: 'error', payload: [] },
+      { type: 'connection_ack' },
+    ]) {
+      const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+        const raw = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+        raw.on('error', reject);
+        raw.on('open', () => raw.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Token ${key}` } })));
+        raw.on('message', (data) => {
+          if (JSON.parse(String(data)).type === 'connection_ack') raw.send(JSON.stringify(sent));
+        });
+        raw.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
+      });
+      expect(closed).toEqual({ code: 4400, reason: `Unexpected message of type ${sent.type} received` });
+    }
+    expect(closedAt).toBeUndefined();
+  });
+
   it('closes sockets sent random messages only with documented codes, and the first subscription lives on', async () => {
     const message = fc.oneof(
       json.map((payload) => ({ id: 'x', type: 'subscribe', payload })),

@@ -104,6 +104,28 @@ class SubscriptionRefused extends Error {
   }
 }
 
+/** The message types only a server sends (a client sending one has broken the protocol). */
+const SERVER_ONLY_MESSAGE = /"type"\s*:\s*"(connection_ack|next|error)"/;
+
+/**
+ * graphql-ws answers a client's `next`, `error` or `connection_ack` message by throwing, which its socket
+ * adapter turns into 4500 Internal Server Error, as if the server were at fault. The client broke the
+ * protocol: 4400, as for any other malformed message (graphql-ws's own close then finds the socket closing).
+ */
+function refuseServerMessages(socket: WebSocket): void {
+  socket.on('message', (data) => {
+    const text = String(data);
+    if (!SERVER_ONLY_MESSAGE.test(text)) return;
+    let type: unknown;
+    try {
+      type = (JSON.parse(text) as { type?: unknown } | null)?.type;
+    } catch {
+      return;
+    }
+    if (type === 'connection_ack' || type === 'next' || type === 'error') socket.close(CloseCode.BadRequest, `Unexpected message of type ${type} received`);
+  });
+}
+
 /** A database outage as the operation's error; anything else is a bug, left to graphql-ws (4500). */
 function outageOrThrow(error: unknown): GraphQLError {
   const outage = outageOf(error);
@@ -146,6 +168,8 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
       done(true);
     },
   });
+  // Registered before graphql-ws's own handlers, so that this listener sees each message first.
+  wss.on('connection', refuseServerMessages);
 
   // The upgrade's own origin, as express's req.protocol would see it (X-Forwarded-Proto from trusted proxies).
   const ownOrigin = (request: http.IncomingMessage): string => {
