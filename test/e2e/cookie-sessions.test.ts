@@ -79,14 +79,17 @@ describe.skipIf(!chromiumAvailable)('cookie sessions and trusted documents in Ch
     }
     await screenshot(page, '60-cookie-session-products');
 
-    // The live list: a product written elsewhere appears, over the socket the cookie authenticated.
-    await suite.server.orm.em.getConnection().execute("insert into product (name, price) values ('Cookie jar', 3)");
-    const shown = page.getByRole('cell', { name: 'Cookie jar', exact: true });
-    for (let attempt = 0; attempt < 20 && !(await shown.isVisible()); attempt += 1) {
+    // The live list: a product written elsewhere appears, over the socket the cookie authenticated. Until the
+    // subscription is live on the server, nothing comes: probes are written until one appears, and from then
+    // on every later write must come.
+    const probe = page.getByRole('cell', { name: /^Cookie probe \d+$/ }).first();
+    for (let attempt = 0; attempt < 20 && !(await probe.isVisible()); attempt += 1) {
       await suite.server.orm.em.getConnection().execute('insert into product (name, price) values (?, 1)', [`Cookie probe ${attempt}`]);
       await page.waitForTimeout(300);
     }
-    await page.getByRole('cell', { name: /^Cookie probe \d+$/ }).first().waitFor({ timeout: 5000 });
+    await probe.waitFor({ timeout: 5000 });
+    await suite.server.orm.em.getConnection().execute("insert into product (name, price) values ('Cookie jar', 3)");
+    await page.getByRole('cell', { name: 'Cookie jar', exact: true }).waitFor({ timeout: 5000 });
 
     // Another origin, same browser: its fetch with credentials and its form both meet the CSRF refusal.
     const tokensBefore = await loginTokens(user.id);
