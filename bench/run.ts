@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     log(`Starting the server (1 worker, ${tmp ? `embedded PostgreSQL in ${tmp}` : 'DATABASE_URL'})`);
     const server = await start(serverScript, serverEnv(1));
     if (tmp) databaseCpu = () => databaseCpuMs(server.child.pid!);
-    const { token, username, loginToken, accessToken, sessionCookie } = await seed(server.baseUrl);
+    const { token, username, loginToken, accessToken, sessionCookie } = await seed(server.baseUrl, { session: true });
     const databaseUrl = process.env.DATABASE_URL ?? embeddedDatabaseUrl(server.embedded!, EMBEDDED_DATABASE_NAME);
     // Production mode for both: graphql-js runs extra instanceof checks in development.
     const floor = await start(floorScript, { DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
@@ -261,7 +261,7 @@ async function main(): Promise<void> {
 
     const read: Request = { query: PRODUCTS, authorization: `Token ${token}`, status: 200, contains: '"total":' };
     const readWithLoginToken: Request = { ...read, authorization: `Token ${loginToken}` };
-    const readWithCookie: Request = { query: PRODUCTS, headers: { cookie: sessionCookie, origin: server.baseUrl }, status: 200, contains: '"total":' };
+    const readWithCookie: Request = { query: PRODUCTS, headers: { cookie: sessionCookie!, origin: server.baseUrl }, status: 200, contains: '"total":' };
     const readWithAccessToken: Request = { ...read, authorization: `Token ${accessToken}` };
     const unknown: Request = { query: PRODUCTS, authorization: `Token ${'0'.repeat(40)}`, status: 401, contains: 'Invalid token.' };
     const login: Request = {

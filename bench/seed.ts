@@ -16,7 +16,16 @@ export async function post(baseUrl: string, query: string, authorization?: strin
 }
 
 /** A user and at least 50 products, created through the API as a client would. */
-export async function seed(baseUrl: string): Promise<{ username: string; token: string; loginToken: string; accessToken: string; sessionCookie: string }> {
+export interface Seeded {
+  username: string;
+  token: string;
+  loginToken: string;
+  accessToken: string;
+  /** With `session: true` (a server with AUTH_COOKIE=true): the session cookie, `name=value`. */
+  sessionCookie?: string;
+}
+
+export async function seed(baseUrl: string, { session = false }: { session?: boolean } = {}): Promise<Seeded> {
   const username = `bench_${randomBytes(4).toString('hex')}`;
   const registered = await post(
     baseUrl,
@@ -41,13 +50,16 @@ export async function seed(baseUrl: string): Promise<{ username: string; token: 
   const loginToken = device.body.data?.login?.token as string | undefined;
   if (!loginToken) throw new Error(`login failed: ${JSON.stringify(device.body)}`);
   // A cookie session, for (a) through the cookie: startSession from the server's own origin.
-  const started = await fetch(`${baseUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: baseUrl },
-    body: JSON.stringify({ query: `mutation { startSession(username: "${username}", password: "${PASSWORD}", name: "bench") { tokenId } }` }),
-  });
-  const sessionCookie = started.headers.getSetCookie()[0]?.split(';')[0];
-  if (!sessionCookie) throw new Error(`startSession failed: ${started.status} ${await started.text()}`);
+  let sessionCookie: string | undefined;
+  if (session) {
+    const started = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: baseUrl },
+      body: JSON.stringify({ query: `mutation { startSession(username: "${username}", password: "${PASSWORD}", name: "bench") { tokenId } }` }),
+    });
+    sessionCookie = started.headers.getSetCookie()[0]?.split(';')[0];
+    if (!sessionCookie) throw new Error(`startSession failed: ${started.status} ${await started.text()}`);
+  }
   // An access token (products:read), made with the login token the login just confirmed (sudo mode).
   const machine = await post(baseUrl, 'mutation { createAccessToken(name: "bench", scopes: ["products:read"]) { token } }', `Token ${loginToken}`);
   const accessToken = machine.body.data?.createAccessToken?.token as string | undefined;
