@@ -256,6 +256,12 @@ describe('PERMISSION_DENIED of scopes and sudo mode', () => {
     expect(await accessTokenCount(user.id)).toBe(0);
     const drf = { user_id: user.id, actor_id: user.id, token_kind: 'AUTHTOKEN', token_key: key.slice(0, 15), ip: '203.0.113.9' };
     expect(await eventsSince(before)).toEqual([{ type: 'PERMISSION_DENIED', ...drf, operation: 'MakeKey', detail: { reason: 'REAUTHENTICATION_REQUIRED' } }]);
+    // Aliases are one refused operation: one event.
+    const twice = await lastId();
+    const aliases = await send('mutation Twice { a: createAccessToken(name: "a", scopes: ["products:read"]) { tokenId } b: createAccessToken(name: "b", scopes: ["products:read"]) { tokenId } }', { token: key });
+    expect(aliases.status).toBe(403);
+    expect((await eventsSince(twice)).map((event) => [event.type, event.operation, event.detail])).toEqual([['PERMISSION_DENIED', 'Twice', { reason: 'REAUTHENTICATION_REQUIRED' }]]);
+    expect(await accessTokenCount(user.id)).toBe(0);
 
     const mid = await lastId();
     const wrong = await send('mutation Confirm($p: String!) { confirmPassword(password: $p) }', { token: key, variables: { p: 'wrong' } });

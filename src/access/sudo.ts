@@ -58,10 +58,16 @@ export async function requireRecentPassword(context: Pick<Context, 'em' | 'auth'
   const { em, auth, settings } = context;
   if (settings.sudo.maxAge === 0 || !auth) return;
   if (await isConfirmed(em, credentialName(auth), settings.sudo.maxAge)) return;
-  // A 403, so a security event as the others are (a failure: recorded on its own, nothing else is written).
-  await recordSecurityEvents(em, callerOf(context), [{ type: SecurityEventType.PERMISSION_DENIED, detail: { reason: 'REAUTHENTICATION_REQUIRED' } }]);
+  // A 403, so a security event as the others are (a failure: recorded on its own, nothing else is written);
+  // one per operation, however many of its fields (aliases) were refused, as the staff-only refusal does.
+  if (!refused.has(context)) {
+    refused.add(context);
+    await recordSecurityEvents(em, callerOf(context), [{ type: SecurityEventType.PERMISSION_DENIED, detail: { reason: 'REAUTHENTICATION_REQUIRED' } }]);
+  }
   throw new ReauthenticationRequired();
 }
+
+const refused = new WeakSet<object>();
 
 /**
  * Declares a field that needs a fresh password confirmation. Put it above `@ChecksPassword()`: type-graphql
