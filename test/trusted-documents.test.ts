@@ -9,6 +9,7 @@ import { countQueries, createTestDatabase, makeUser, startTestServer, tokenOf, t
 import { openSocket, runOnce } from './ws-client';
 import { startServerProcess, type ServerProcess } from './server-process';
 import type { User } from '../src/users/user.entity';
+import { createAccessToken, createLoginToken } from '../src/authtoken/token-store';
 import { loadManifest, Manifest, TrustedDocumentsError } from '../src/trusted-documents/manifest';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'dist', 'web', 'trusted-documents.json'), 'utf8')) as Record<string, string>;
@@ -148,6 +149,31 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
     expect((await send(server, { query: '{ __typename }' })).body).toEqual({ data: { __typename: 'Query' } });
     // Introspection beside a real field is not introspection-only.
     expect((await send(server, { query: '{ __typename me { username } }' }, key)).status).toBe(400);
+  });
+
+  it("exempts an access token's free text (its scopes bound it), a login token's still refused; the scope rule still runs first", async () => {
+    const prefix = server.settings.loginTokens.prefix;
+    const spec = { name: 'ci', scopes: ['profile:read'], expiresInDays: 30, allowedCidrs: [], rate: null };
+    const access = await createAccessToken(server.orm.em.fork(), user.id, spec, prefix);
+    const login = await createLoginToken(server.orm.em.fork(), user.id, 'laptop', server.settings.loginTokens);
+    expect(await send(server, { query: FREE_ME }, access.token)).toEqual({ status: 200, body: { data: { me: { username: user.username } } } });
+    expect(await send(server, { query: FREE_ME }, login.token)).toEqual({ status: 400, body: SAFELIST });
+    // Outside its scopes the exemption gives nothing: the 403 of the scope rule, which runs first.
+    const products = await send(server, { query: '{ products { total } }' }, access.token);
+    expect(products.status).toBe(403);
+    expect(products.body.errors[0].extensions).toMatchObject({ reason: 'INSUFFICIENT_SCOPE', requiredScopes: ['products:read'] });
+    // And it is one query still, as any valid token's read.
+    const { result, queries } = await countQueries(server.orm, () => send(server, { query: FREE_ME }, access.token));
+    expect(result.status).toBe(200);
+    expect(queries).toHaveLength(1);
+    // Over a socket too.
+    const socket = openSocket(server.wsUrl, { Authorization: `Token ${access.token}` });
+    try {
+      await socket.connected;
+      expect(await runOnce(socket.client, FREE_ME)).toEqual({ data: { me: { username: user.username } } });
+    } finally {
+      await socket.dispose();
+    }
   });
 
   it('runs a GET by documentId', async () => {

@@ -16,6 +16,9 @@ import { AccessScope, NewAccessToken } from './access.types';
 import { NO_ACCESS_TOKENS, Scope } from './scope';
 import { describeScopes } from './scopes';
 import { credentialName, markConfirmed, RequiresRecentPassword } from './sudo';
+import { callerOf } from '../security/caller';
+import { SecurityEventType } from '../security/event-types';
+import { writeWithEvents } from '../security/security-log';
 
 /** Django's wording for a re-entered password that is wrong. */
 export const WRONG_PASSWORD = 'Your password was entered incorrectly. Please enter it again.';
@@ -49,9 +52,10 @@ export class AccessResolver {
     @Arg('expiresInDays', () => Int, { nullable: true }) expiresInDays: number | null,
     @Arg('allowedCidrs', () => [String], { nullable: true }) allowedCidrs: string[] | null,
     @Arg('rate', () => String, { nullable: true }) rate: string | null,
-    @Ctx() { em, user, settings }: Context,
+    @Ctx() context: Context,
   ): Promise<NewAccessToken> {
-    return newAccessToken(await issueAccessToken(em, user!, { name, scopes, expiresInDays, allowedCidrs, rate }, settings));
+    const { em, user, settings } = context;
+    return newAccessToken(await issueAccessToken(em, user!, { name, scopes, expiresInDays, allowedCidrs, rate }, settings, { caller: callerOf(context) }));
   }
 
   @Authorized()
@@ -66,12 +70,13 @@ export class AccessResolver {
   async rotateToken(
     @Arg('id', () => ID) id: string,
     @Arg('graceSeconds', () => Int, { nullable: true, defaultValue: 0 }) graceSeconds: number | null,
-    @Ctx() { em, user, settings }: Context,
+    @Ctx() context: Context,
   ): Promise<NewAccessToken> {
+    const { em, user, settings } = context;
     const grace = graceSeconds ?? 0;
     requireAtLeast(grace, 0, 'graceSeconds');
     requireAtMost(grace, MAX_GRACE_SECONDS, 'graceSeconds');
-    return newAccessToken(await rotateAccessToken(em, user!.id, id, grace, settings.loginTokens.prefix));
+    return newAccessToken(await rotateAccessToken(em, user!.id, id, grace, settings.loginTokens.prefix, { caller: callerOf(context) }));
   }
 
   @Authorized()
@@ -85,13 +90,17 @@ export class AccessResolver {
   async confirmPassword(@Arg('password', () => String) password: string, @Ctx() context: Context): Promise<boolean> {
     const { em, user, auth, settings } = context;
     try {
-      await checkCredentials(em, user!.username, password, settings, loginThrottle(context), { currentUserId: user!.id });
+      await checkCredentials(em, user!.username, password, settings, loginThrottle(context), { currentUserId: user!.id, caller: callerOf(context) });
     } catch (error) {
       // Any refusal but the throttle's (a wrong, blank or unusable password) gets Django's wording.
       if (!(error instanceof ValidationError)) throw error;
       throw new ValidationError(`password: ${WRONG_PASSWORD}`, 'password');
     }
-    await markConfirmed(em, credentialName(auth!), settings.sudo.maxAge);
+    // The mark and its PASSWORD_CONFIRMED in one transaction: no mark without its event, nor the reverse.
+    await writeWithEvents(em, { caller: callerOf(context) }, async (tx) => {
+      await markConfirmed(tx, credentialName(auth!), settings.sudo.maxAge);
+      return [true, [{ type: SecurityEventType.PASSWORD_CONFIRMED }]];
+    });
     return true;
   }
 }

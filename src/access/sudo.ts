@@ -3,7 +3,7 @@
  * token to have had its user's password confirmed within SUDO_MAX_AGE seconds (default 900; 0 turns it off).
  * `confirmPassword`, `obtainAuthToken` and `login` set the mark; a field declared `@RequiresRecentPassword()`
  * answers 403 REAUTHENTICATION_REQUIRED (`Confirm your password to continue.`) without it, before its
- * resolver runs.
+ * resolver runs, recorded in the security log as PERMISSION_DENIED (`detail.reason`).
  *
  * The mark lives in `authtoken_password_confirmation` (see the access_tokens migration), keyed by the
  * credential's public name, never by a key: `token:<sha256 of the DRF key>` (so Django's authtoken_token is
@@ -17,6 +17,9 @@ import { ReauthenticationRequired } from '../errors';
 import { LoginToken } from '../authtoken/login-token.entity';
 import type { AuthToken } from '../authtoken/token-store';
 import { tokenDigest } from '../realtime/socket-auth';
+import { callerOf } from '../security/caller';
+import { SecurityEventType } from '../security/event-types';
+import { recordSecurityEvents } from '../security/security-log';
 
 /** The credential's name in the confirmations table. */
 export function credentialName(token: AuthToken): string {
@@ -51,10 +54,20 @@ export async function isConfirmed(em: EntityManager, credential: string, maxAge:
 }
 
 /** Refuses the field unless the calling token's password was confirmed within SUDO_MAX_AGE (see above). */
-export async function requireRecentPassword({ em, auth, settings }: Pick<Context, 'em' | 'auth' | 'settings'>): Promise<void> {
+export async function requireRecentPassword(context: Pick<Context, 'em' | 'auth' | 'settings' | 'client' | 'user'>): Promise<void> {
+  const { em, auth, settings } = context;
   if (settings.sudo.maxAge === 0 || !auth) return;
-  if (!(await isConfirmed(em, credentialName(auth), settings.sudo.maxAge))) throw new ReauthenticationRequired();
+  if (await isConfirmed(em, credentialName(auth), settings.sudo.maxAge)) return;
+  // A 403, so a security event as the others are (a failure: recorded on its own, nothing else is written);
+  // one per operation, however many of its fields (aliases) were refused, as the staff-only refusal does.
+  if (!refused.has(context)) {
+    refused.add(context);
+    await recordSecurityEvents(em, callerOf(context), [{ type: SecurityEventType.PERMISSION_DENIED, detail: { reason: 'REAUTHENTICATION_REQUIRED' } }]);
+  }
+  throw new ReauthenticationRequired();
 }
+
+const refused = new WeakSet<object>();
 
 /**
  * Declares a field that needs a fresh password confirmation. Put it above `@ChecksPassword()`: type-graphql

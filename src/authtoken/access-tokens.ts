@@ -4,12 +4,17 @@
  * scopes, networks (`cidr[]`) and rate. Created from a validated spec (src/access/access-token.validation.ts)
  * and rotated with a grace here; listed, revoked, looked up and used by the login tokens' code, unchanged.
  * Raw SQL (see the rule in src/authtoken/token-store.ts): the expiry by the database's clock, the copy of a
- * row in one statement, the rotation under a lock, and the notification at commit.
+ * row in one statement, the rotation under a lock, and the notification at commit. With an audit, the
+ * security log's TOKEN_CREATED (creation) or TOKEN_ROTATED (rotation, naming the new key and the old) is in
+ * the write's transaction, `tokenKind: ACCESS`.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFound } from '../errors';
 import type { ThrottleRate } from '../settings';
-import { generateLoginToken } from './keys';
+import { SecurityEventType } from '../security/event-types';
+import { recordSecurityEvents, writeWithEvents, type Audit } from '../security/security-log';
+import { generateLoginToken, tokenKeyOf } from './keys';
+import { tokenEvent } from './token-events';
 
 /** An access token's properties, validated (src/access/access-token.validation.ts). */
 export interface AccessTokenSpec {
@@ -58,7 +63,14 @@ function issuedAccess(em: EntityManager, token: string, row: AccessRow): IssuedA
 }
 
 /** A new access token for the user; its expiry is counted by the database's clock, as a login token's. */
-export async function createAccessToken(em: EntityManager, userId: number, spec: AccessTokenSpec, prefix: string): Promise<IssuedAccessToken> {
+export async function createAccessToken(em: EntityManager, userId: number, spec: AccessTokenSpec, prefix: string, audit?: Audit<IssuedAccessToken>): Promise<IssuedAccessToken> {
+  return writeWithEvents(em, audit, async (tx) => {
+    const issued = await insertAccessToken(tx, userId, spec, prefix);
+    return [issued, [tokenEvent(SecurityEventType.TOKEN_CREATED, userId, { kind: 'ACCESS', key: tokenKeyOf(issued.token) })]];
+  });
+}
+
+async function insertAccessToken(em: EntityManager, userId: number, spec: AccessTokenSpec, prefix: string): Promise<IssuedAccessToken> {
   const fresh = generateLoginToken(prefix);
   const [row] = await em.execute<AccessRow[]>(
     `insert into authtoken_login_token (digest, token_key, user_id, name, created, expiry, kind, scopes, allowed_cidrs, rate_requests, rate_seconds)
@@ -89,12 +101,19 @@ export async function createAccessToken(em: EntityManager, userId: number, spec:
  * never later than it was), or stops at once with 0. NOT_FOUND for another user's token, a login token, an
  * expired or an unknown id. One transaction: the old row is locked, so two rotations cannot both copy it.
  */
-export async function rotateAccessToken(em: EntityManager, userId: number, id: string, graceSeconds: number, prefix: string): Promise<IssuedAccessToken> {
+export async function rotateAccessToken(
+  em: EntityManager,
+  userId: number,
+  id: string,
+  graceSeconds: number,
+  prefix: string,
+  audit?: Audit<IssuedAccessToken>,
+): Promise<IssuedAccessToken> {
   const fresh = generateLoginToken(prefix);
   const row = /^\d{1,18}$/.test(id)
     ? await em.transactional(async (tx) => {
-        const [old] = await tx.execute<{ id: string }[]>(
-          `select id from authtoken_login_token where id = ? and user_id = ? and kind = 'access' and (expiry is null or expiry > now()) for update`,
+        const [old] = await tx.execute<{ id: string; token_key: string }[]>(
+          `select id, token_key from authtoken_login_token where id = ? and user_id = ? and kind = 'access' and (expiry is null or expiry > now()) for update`,
           [id, userId],
         );
         if (!old) return undefined;
@@ -119,6 +138,12 @@ export async function rotateAccessToken(em: EntityManager, userId: number, id: s
                from shortened`,
             [graceSeconds, id],
           );
+        }
+        if (audit) {
+          const tokenKey = tokenKeyOf(fresh.token);
+          await recordSecurityEvents(tx, audit.caller, [
+            { type: SecurityEventType.TOKEN_ROTATED, userId, detail: { tokenKind: 'ACCESS', tokenKey, previousTokenKey: old.token_key, graceSeconds } },
+          ]);
         }
         return copy;
       })

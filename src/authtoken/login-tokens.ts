@@ -103,16 +103,21 @@ async function deleteLoginTokens(em: EntityManager, where: string, values: unkno
   if (!valid) throw new NotFound('No AuthToken matches the given query.');
   return writeWithEvents(em, audit, async (tx) => {
     // Raw SQL: the delete returns the owner and prefix its TOKEN_REVOKED names.
-    const deleted = await tx.execute<{ user_id: number; token_key: string }[]>(
-      `delete from authtoken_login_token where ${where} returning user_id, token_key`,
+    const deleted = await tx.execute<{ user_id: number; token_key: string; kind: 'login' | 'access' }[]>(
+      `delete from authtoken_login_token where ${where} returning user_id, token_key, kind`,
       values,
     );
     if (deleted.length === 0) throw new NotFound('No AuthToken matches the given query.');
-    return [true, deleted.map((row) => tokenEvent(SecurityEventType.TOKEN_REVOKED, row.user_id, { kind: 'LOGIN', key: row.token_key }))];
+    return [true, deleted.map((row) => tokenEvent(SecurityEventType.TOKEN_REVOKED, row.user_id, { kind: tableKind(row.kind), key: row.token_key }))];
   });
 }
 
 const CLEAR_BATCH = MAX_EVENTS_PER_STATEMENT;
+
+/** A row's `kind` as the security log names it: an access token lives in this table too. */
+function tableKind(kind: 'login' | 'access'): 'LOGIN' | 'ACCESS' {
+  return kind === 'access' ? 'ACCESS' : 'LOGIN';
+}
 
 /**
  * Deletes expired login tokens (`manage cleartokens`, knox's periodic clean-up); returns how many. With an
@@ -127,15 +132,15 @@ export async function clearExpiredTokens(em: EntityManager, audit?: Audit<number
   let cleared = 0;
   for (;;) {
     const batch = await writeWithEvents(em, audit, async (tx) => {
-      const rows = await tx.execute<{ user_id: number; token_key: string }[]>(
+      const rows = await tx.execute<{ user_id: number; token_key: string; kind: 'login' | 'access' }[]>(
         `delete from authtoken_login_token where id in (
            select id from authtoken_login_token where expiry <= now() order by id limit ? for update skip locked
-         ) returning user_id, token_key`,
+         ) returning user_id, token_key, kind`,
         [CLEAR_BATCH],
       );
       const events = rows.map((row) => ({
-        ...tokenEvent(SecurityEventType.TOKEN_REVOKED, row.user_id, { kind: 'LOGIN', key: row.token_key }),
-        detail: { tokenKind: 'LOGIN', tokenKey: row.token_key, reason: 'expired' },
+        ...tokenEvent(SecurityEventType.TOKEN_REVOKED, row.user_id, { kind: tableKind(row.kind), key: row.token_key }),
+        detail: { tokenKind: tableKind(row.kind), tokenKey: row.token_key, reason: 'expired' },
       }));
       return [rows.length, events];
     });

@@ -130,7 +130,7 @@ function lookupAddress(ip: string | undefined): string | null {
 /**
  * Finds a key's token and user with one query. A key of neither shape is unknown without asking the
  * database. An access token presented from outside its networks is unknown too, before anything else is
- * told or done (no oracle, no write). An expired login or access token is deleted, with its user's other
+ * told or done (no oracle; its one write is the owner's TOKEN_NETWORK_REFUSED). An expired login or access token is deleted, with its user's other
  * expired ones (as knox does). For an active user's token, the write its use calls for (lastUsed, auto
  * refresh) is returned, not done: recordTokenUse() does it, once the operation is known to run and not to be
  * a side-effect-free `tokenInfo`.
@@ -146,12 +146,22 @@ export async function lookupToken(em: EntityManager, key: string, policy: LoginT
   const digest = digestOf(key);
   const rows = await queryRows<LoginTokenRow>(em, LOGIN_TOKEN_QUERY, [tokenKeyOf(key), lookupAddress(presenter.ip), digest, presenter.countUse ?? true]);
   const row = rows.find((candidate) => digestsMatch(candidate.login_digest, digest));
-  if (!row || !row.address_allowed) return NONE;
+  if (!row) return NONE;
+  if (!row.address_allowed) {
+    // The 401 is an unknown key's (no oracle), but the owner's log says that the key was tried from elsewhere:
+    // a leaked key in use. Only on this failure's path: an allowed address costs nothing more.
+    const caller = { client: presenter.client ?? null, userId: row.id, token: { kind: 'ACCESS' as const, key: row.login_token_key } };
+    const event = eventValues(caller, { type: SecurityEventType.TOKEN_NETWORK_REFUSED });
+    const [inserted] = await em.execute<{ id: string; at: string }[]>(eventInsert(), event);
+    logInserted(inserted, event);
+    return NONE;
+  }
   if (row.expired) {
     // knox's _cleanup_token: an expired token presented takes its user's other expired tokens with it. Raw
     // SQL: a bulk delete judged by the database's clock, in a CTE with the security log's TOKEN_EXPIRED so
     // that the 401 waits for one round trip, as before the log. Rare (once per token), not a named statement.
-    const event = eventValues({ client: presenter.client ?? null, userId: row.id, token: { kind: 'LOGIN', key: row.login_token_key } }, { type: SecurityEventType.TOKEN_EXPIRED });
+    const kind = row.login_kind === 'access' ? 'ACCESS' : 'LOGIN';
+    const event = eventValues({ client: presenter.client ?? null, userId: row.id, token: { kind, key: row.login_token_key } }, { type: SecurityEventType.TOKEN_EXPIRED });
     const [inserted] = await em.execute<{ id: string; at: string }[]>(
       `with expired as (delete from authtoken_login_token where user_id = ? and expiry <= now()) ${eventInsert()}`,
       [row.id, ...event],

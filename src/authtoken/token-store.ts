@@ -72,10 +72,10 @@ export async function deleteTokensOfUser(em: EntityManager, userId: number, keep
     // it; each deleted token's prefix comes back for its TOKEN_REVOKED (with an audit).
     const rows = await tx.execute<{ kind: TokenRef['kind']; key: string }[]>(
       `with drf as (delete from authtoken_token where user_id = ? and key is distinct from ? returning key),
-            login as (delete from authtoken_login_token where user_id = ? and id is distinct from ?::bigint returning token_key)
+            login as (delete from authtoken_login_token where user_id = ? and id is distinct from ?::bigint returning token_key, kind)
        select 'AUTHTOKEN' as kind, left(key, 15) as key from drf
        union all
-       select 'LOGIN' as kind, token_key as key from login`,
+       select case when kind = 'access' then 'ACCESS' else 'LOGIN' end as kind, token_key as key from login`,
       [userId, keepKey, userId, keepId],
     );
     return [rows.length, rows.map((row) => tokenEvent(SecurityEventType.TOKEN_REVOKED, userId, { kind: row.kind, key: row.key }))];

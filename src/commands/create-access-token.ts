@@ -1,6 +1,7 @@
 /** `manage create-access-token <username> --name N --scope S [--scope ...]`: an access token for provisioning CI. */
 import { ValidationError } from '../errors';
 import { issueAccessTokenFor } from '../access/access-token.service';
+import { commandCaller } from '../security/security-log';
 import { loadSettings } from '../settings';
 import { rateText } from '../throttles/rate';
 import { CommandError, parseCommandArgs, UsageError, writeLine, type Command } from './command';
@@ -58,6 +59,7 @@ Options:
             rate: values.rate ?? null,
           },
           settings,
+          { caller: commandCaller('create-access-token') },
         );
       } catch (error) {
         // The API's messages (`scopes: "x" is not a valid choice.`, the 403 on admin scopes) as they are.

@@ -146,7 +146,10 @@ export function pipelinePlugin(pipeline: OperationPipeline, authKeyword: string)
           }
           const authenticated = authenticatedOf(contextValue);
           const refusal = pipeline.admit(operation, { authenticated, ip: contextValue.ip, transport: 'http' });
-          if (refusal) throw refusal;
+          if (refusal) {
+            await pipeline.recordRefusal(refusal, authenticated, contextValue.client, contextValue.em);
+            throw refusal;
+          }
           const session = contextValue.session;
           const expiry = session?.authenticated && authenticated?.use ? (authenticated.token as LoginToken).expiry : undefined;
           const use = await pipeline.recordUse(operation, authenticated, contextValue.em);

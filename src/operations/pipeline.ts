@@ -49,6 +49,11 @@ import type { Caller, OperationRule, Transport } from './rule';
 import { validateDocument } from './validation';
 import type { Context } from '../context';
 import { recordMutation } from '../security/mutation-trail';
+import { PermissionDenied } from '../errors';
+import { tokenRefOf } from '../security/caller';
+import type { ClientInfo } from '../security/client';
+import { SecurityEventType } from '../security/event-types';
+import { recordSecurityEvents } from '../security/security-log';
 
 /** Distinct documents remembered, passed and refused each. */
 const REMEMBERED = 1000;
@@ -220,6 +225,18 @@ export class OperationPipeline {
       if (refusal) return refusal;
     }
     return undefined;
+  }
+
+  /**
+   * Step 4's 403s (a scope the token lacks, a field no access token may use) in the security log, as
+   * PERMISSION_DENIED with the refusal's reason: one event per refused operation. Only on the refusal's path.
+   */
+  async recordRefusal(refusal: GraphQLError, authenticated: Authenticated | null, client: ClientInfo, em: EntityManager): Promise<void> {
+    if (!(refusal instanceof PermissionDenied) || !authenticated) return;
+    const { reason, requiredScopes } = refusal.extensions as { reason?: string; requiredScopes?: string[] };
+    await recordSecurityEvents(em, { client, userId: authenticated.user.id, token: tokenRefOf(authenticated.token) }, [
+      { type: SecurityEventType.PERMISSION_DENIED, detail: { reason, ...(requiredScopes ? { requiredScopes } : {}) } },
+    ]);
   }
 
   /** Step 6: the security log's MUTATION event of an operation that ran (see src/security/mutation-trail.ts). */

@@ -310,7 +310,14 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
         const authenticated = auth?.authenticated ?? null;
         if (operation) {
           const refusal = pipeline.admit(operation, { authenticated, ip: state.ip, transport: 'ws' });
-          if (refusal) return [refusal];
+          if (refusal) {
+            try {
+              await pipeline.recordRefusal(refusal, authenticated, client, em);
+            } catch (error) {
+              return [outageOrThrow(error)];
+            }
+            return [refusal];
+          }
           try {
             // The socket then lives until the new expiry, when the use moved it.
             const use = await pipeline.recordUse(operation, authenticated, em);

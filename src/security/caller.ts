@@ -8,7 +8,8 @@ import type { Caller, TokenRef } from './security-log';
 
 /** A token as the log names it: never the key, only its kind and its first 15 characters (as tokenInfo shows). */
 export function tokenRefOf(token: AuthToken): TokenRef {
-  return token instanceof LoginToken ? { kind: 'LOGIN', key: token.tokenKey } : { kind: 'AUTHTOKEN', key: tokenKeyOf(token.key) };
+  if (token instanceof LoginToken) return { kind: token.kind === 'access' ? 'ACCESS' : 'LOGIN', key: token.tokenKey };
+  return { kind: 'AUTHTOKEN', key: tokenKeyOf(token.key) };
 }
 
 /** A token as an event's `detail` names it (a token created or revoked). */

@@ -24,7 +24,7 @@ import { writeDjangoAdminLog, type AdminAction } from './django-admin-log';
 
 /** A token as the log names it: its kind and its 15-character public prefix. */
 export interface TokenRef {
-  kind: 'AUTHTOKEN' | 'LOGIN';
+  kind: 'AUTHTOKEN' | 'LOGIN' | 'ACCESS';
   key: string;
 }
 

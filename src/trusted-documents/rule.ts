@@ -8,8 +8,7 @@
  * | `enforce` | 400 `QUERY_NOT_IN_SAFELIST` `The operation body was not found in the persisted query safelist` |
  *
  * Exempt in every mode: staff (the playground, the admin), introspection-only documents while INTROSPECTION
- * is on (GraphiQL's schema fetch), and machine access tokens, whose scopes bound them (`isMachineToken`, a
- * hook for the access tokens being built on another branch: none exist here yet). Everything else (anonymous
+ * is on (GraphiQL's schema fetch), and machine access tokens, whose scopes bound them (`isMachineToken`). Everything else (anonymous
  * callers, cookie sessions, DRF and login tokens) sends only trusted documents under `enforce`.
  *
  * What depends on the document alone (trusted? introspection only?) is planned once per distinct document;
@@ -35,11 +34,12 @@ export interface TrustedDocumentPlan {
 }
 
 /**
- * Whether the caller authenticated with a machine access token. Access tokens are being built on another
- * branch; when they land, this is where they become exempt. Until then no token is one.
+ * Whether the caller authenticated with a machine access token (issue 20): only an access token carries
+ * `scopes` (DRF and login tokens, cookie sessions included, have null). Its scopes bound what it may do, and
+ * a script sends its own documents, so it is exempt. A field read, not the lazily built token.
  */
-export function isMachineToken(_authenticated: Authenticated): boolean {
-  return false;
+export function isMachineToken(authenticated: Authenticated): boolean {
+  return authenticated.scopes !== null;
 }
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);

@@ -78,16 +78,22 @@ export type SecurityEventType =
   | 'MUTATION'
   /** changePassword: the user changed their own password. (Auth0: scp) */
   | 'PASSWORD_CHANGED'
+  /** confirmPassword: the calling token is fresh for sudo mode. (obtainAuthToken and login mark the token they return too: their LOGIN_SUCCEEDED stands for it.) */
+  | 'PASSWORD_CONFIRMED'
   /** setPassword: staff set the user's password (`actorId`). (Auth0: scp) */
   | 'PASSWORD_SET'
-  /** A 403: a staff-only field, or a staff rule (`detail.reason`). */
+  /** A 403: a staff-only field, a staff rule, a scope an access token lacks or a field it may never use, or sudo mode (`detail.reason`). */
   | 'PERMISSION_DENIED'
   /** A token was made (`detail.tokenKind`, `detail.tokenKey`). (Auth0: sertft) */
   | 'TOKEN_CREATED'
   /** An expired login token was presented (and deleted). */
   | 'TOKEN_EXPIRED'
+  /** An access token was presented from outside its allowedCidrs (answered 401 as an unknown key is). (Auth0: f) */
+  | 'TOKEN_NETWORK_REFUSED'
   /** A token was deleted before its time, one event per token (`detail.tokenKind`, `detail.tokenKey`). (Auth0: srrt) */
   | 'TOKEN_REVOKED'
+  /** rotateToken: an access token got a new key (`detail.tokenKey`, the new one; `detail.previousTokenKey`, `detail.graceSeconds`). (Auth0: sertft) */
+  | 'TOKEN_ROTATED'
   /** setUserActive(active: true). (Auth0: sapi) */
   | 'USER_ACTIVATED'
   /** Staff (createUser) or `manage createsuperuser` made the user. (Auth0: sapi) */
