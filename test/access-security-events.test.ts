@@ -296,7 +296,14 @@ describe('a cookie session', () => {
     expect((await post('{ tokenInfo { kind scopes } }', headers)).body).toEqual({ data: { tokenInfo: { kind: 'LOGIN', scopes: null } } });
     // Unrestricted: a write of any resource passes the scope rule.
     expect((await post('mutation { createProduct(input: { name: "Cookie", description: "", price: "1.00" }) { id } }', headers)).body.errors).toBeUndefined();
-    // startSession does not mark the session fresh: sudo asks for the password, then it passes.
+    // startSession marks the session fresh, as login does: its row is there, confirmed now.
+    const [mark] = await server.orm.em.getConnection().execute<{ confirmed: string }[]>(
+      "select confirmed from authtoken_password_confirmation where credential = ?",
+      [`login:${started.body.data.startSession.tokenId}`],
+    );
+    expect(Date.now() - new Date(mark.confirmed).getTime()).toBeLessThan(60_000);
+    // Once the mark is older than SUDO_MAX_AGE (here: gone), sudo asks for the password, then it passes.
+    await server.orm.em.getConnection().execute('delete from authtoken_password_confirmation where credential = ?', [`login:${started.body.data.startSession.tokenId}`]);
     const refused = await post(CREATE, headers, { scopes: ['products:read'] });
     expect(refused.body.errors[0].extensions.reason).toBe('REAUTHENTICATION_REQUIRED');
     expect(await accessTokenCount(user.id)).toBe(0);

@@ -14,6 +14,8 @@ import { ChecksPassword } from '../limits/password-fields';
 import { loginThrottle } from '../users/credentials';
 import { User } from '../users/user.entity';
 import { login } from '../authtoken/token.service';
+import { loginCredential, markConfirmed } from '../access/sudo';
+import { callerOf } from '../security/caller';
 import { SessionPayload } from './session.types';
 
 export const SESSIONS_OFF = 'Cookie sessions are off: set AUTH_COOKIE=true.';
@@ -44,7 +46,10 @@ export class SessionResolver {
     @Ctx() context: Context,
   ): Promise<SessionPayload> {
     const { em, settings, session } = context;
-    const issued = await login(em, username, password, name, settings, loginThrottle(context));
+    const issued = await login(em, username, password, name, settings, loginThrottle(context), callerOf(context));
+    // The password was just checked, as for login: the session is fresh for sudo mode, and the security log
+    // records the login with who made it.
+    await markConfirmed(em, loginCredential(issued.id), settings.sudo.maxAge);
     session!.set(issued.token, issued.expiry);
     return { tokenId: issued.id, expiry: issued.expiry, user: await em.findOneOrFail(User, issued.userId) };
   }
