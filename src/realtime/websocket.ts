@@ -350,11 +350,16 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
           throw new SubscriptionRefused(errors);
         })() as unknown as AsyncGenerator<never>;
       },
-      onNext: async (_ctx, _id, _payload, args, result) => {
-        // The pipeline's step 6 (the security log's MUTATION trail), as HTTP's plugin runs it.
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const formatted = result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined;
+        // The pipeline's step 6 (the security log's MUTATION trail), as HTTP's plugin runs it: only an
+        // authenticated mutation's answer is looked at. A subscription's events, every socket's every event,
+        // go out without a promise to wait for.
         const context = args.contextValue as Context;
-        if (context.user) await pipeline.recordOutcome(getOperationAST(args.document, args.operationName), context, result);
-        return result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined;
+        if (!context.user) return formatted;
+        const operation = getOperationAST(args.document, args.operationName);
+        if (operation?.operation !== 'mutation') return formatted;
+        return pipeline.recordOutcome(operation, context, result).then(() => formatted);
       },
       onError: (ctx, id, _payload, errors) => {
         settle(ctx, id);
