@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/commands';
 import { flushThrottled } from '../src/security/security-log';
+import type { EventRow } from '../src/security/security-event.queries';
 import { countQueries, makeUser, startTestServer, tokenOf, type RequestOptions, type TestServer } from './utils';
 import { openSocket, runOnce } from './ws-client';
 
@@ -22,22 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-interface EventRow {
-  id: string;
-  at: string;
-  type: string;
-  user_id: number | null;
-  actor_id: number | null;
-  username: string | null;
-  token_kind: string | null;
-  token_key: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  operation: string | null;
-  detail: Record<string, unknown> | null;
-  count: number;
-}
 
 /** Sends an operation as a browser behind the loopback proxy would: X-Forwarded-For, User-Agent, X-Request-Id. */
 async function send(query: string, options: RequestOptions & { requestId?: string } = {}) {

@@ -15,7 +15,8 @@ import type { SecurityEvent, SecurityEventConnection, SecurityEventFilter } from
 export const DEFAULT_EVENTS = 50;
 export const MAX_EVENTS = 100;
 
-interface EventRow {
+/** A row of authtoken_security_event as pg reads it. */
+export interface EventRow {
   id: string;
   at: string;
   type: SecurityEventType;
