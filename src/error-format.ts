@@ -6,7 +6,7 @@
  * pipeline's plugin, src/operations/http.ts.)
  */
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { PUBLIC_CODES } from './errors';
 import { outageOf } from './operations/outage';
 import { logger } from './logger';
@@ -20,7 +20,20 @@ export interface ErrorFormatOptions {
   suggestions: boolean;
 }
 
-export function formatErrorFor({ development, suggestions }: ErrorFormatOptions) {
+/** The formatter formatErrorFor makes, as Apollo calls it. */
+export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/**
+ * An error the server answers itself (a refusal before Apollo, a WebSocket's errors) as Apollo would put it in a
+ * response: its `http` extension becomes the status, not the body; a code is always there; then formatError.
+ */
+export function formatForClient(error: GraphQLError, formatError: FormatError): GraphQLFormattedError {
+  const json = error.toJSON();
+  const { http: _http, ...extensions } = json.extensions ?? {};
+  return formatError({ ...json, extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+}
+
+export function formatErrorFor({ development, suggestions }: ErrorFormatOptions): FormatError {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     // Every 401 passes here, those the context throws (before any plugin runs) included.

@@ -27,8 +27,4 @@ export class DocumentCache<T> {
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(hash, entry);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -14,9 +14,10 @@ import type http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { RequestHandler } from 'express';
-import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { DocumentNode, GraphQLError } from 'graphql';
 import type { LoginToken } from '../authtoken/login-token.entity';
 import { authenticatedOf, type Context } from '../context';
+import { formatForClient, type FormatError } from '../error-format';
 import { noteOperation } from '../observe/requests';
 import { outageOf } from './outage';
 import { Refusal, type OperationPipeline, type PreparedOperation } from './pipeline';
@@ -30,7 +31,6 @@ import { Refusal, type OperationPipeline, type PreparedOperation } from './pipel
  */
 export const REFUSAL_HOLD_MS = 25;
 
-type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /**
  * The operation the middleware prepared, carried on the request into its context (and Apollo's copies of
@@ -63,15 +63,9 @@ function variablesOf(raw: unknown): Record<string, unknown> | undefined {
   }
 }
 
-/** An error as Apollo puts it in a response (its `http` extension becomes the status, not the body). */
-export function formatted(error: GraphQLError, formatError: FormatError): GraphQLFormattedError {
-  const { http: _http, ...extensions } = error.toJSON().extensions ?? {};
-  return formatError({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
-}
-
 export function pipelineMiddleware(pipeline: OperationPipeline, formatError: FormatError): RequestHandler {
   const refuse = (res: Parameters<RequestHandler>[1], refusal: Refusal) => {
-    const body = { errors: refusal.errors.map((error) => formatted(error, formatError)) };
+    const body = { errors: refusal.errors.map((error) => formatForClient(error, formatError)) };
     setTimeout(() => {
       if (!res.headersSent && !res.destroyed) res.status(400).json(body);
     }, REFUSAL_HOLD_MS);

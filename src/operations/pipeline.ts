@@ -63,7 +63,7 @@ const REMEMBERED = 1000;
  */
 const HASH_FIRST_BELOW = 8192;
 
-export const SUBSCRIPTIONS_OVER_WEBSOCKET =
+const SUBSCRIPTIONS_OVER_WEBSOCKET =
   'Subscriptions are served over WebSocket at /graphql (the graphql-transport-ws protocol), not over HTTP.';
 
 /** The refusal of a request before anything runs: HTTP 400, or `error` messages over a socket. */
@@ -127,7 +127,7 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
   });
 }
 
-export function documentHash(source: string): string {
+function documentHash(source: string): string {
   return createHash('sha256').update(source).digest('hex');
 }
 

@@ -34,6 +34,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { makeContext } from '../context';
+import { formatForClient, type FormatError } from '../error-format';
 import { AuthenticationFailed, INVALID_TOKEN, ServiceUnavailable, Throttled, TooManyOperations } from '../errors';
 import { logger } from '../logger';
 import { outageOf } from '../operations/outage';
@@ -53,7 +54,6 @@ export const TRY_AGAIN_LATER = 1013;
 /** After the close frames, how long a socket that does not answer may keep the shutdown waiting. */
 const CLOSE_HANDSHAKE_MS = 2000;
 
-type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
@@ -207,10 +207,7 @@ export function attachWebSocket(server: http.Server, options: WebSocketOptions):
   }
 
   const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((error) => {
-      const { http: _http, ...extensions } = error.toJSON().extensions ?? {};
-      return formatError({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
-    });
+    errors.map((error) => formatForClient(error, formatError));
 
   // Queries and mutations from their subscribe message until their result has been sent (onComplete comes
   // after the `next` message went out), per socket so that a socket closing mid-way settles its own.
